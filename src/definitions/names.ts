@@ -1,0 +1,47 @@
+// Agent names are written in many ways: `frontend-developer`, `Frontend Architect`,
+// `**Project Manager Senior**`. Everything is compared in kebab-case.
+
+/** Removes Markdown emphasis and code markers around a name. */
+export function stripMarkup(text: string): string {
+  return text.replace(/\*\*|__|`|\*|~~/g, "").trim();
+}
+
+/** "Frontend Architect" → "frontend-architect"; "**backend_architect**" → "backend-architect". */
+export function toKebab(text: string): string {
+  return stripMarkup(text)
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/([a-z0-9])([A-Z])/g, "$1-$2")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+}
+
+const NAME_RE = /^[a-z][a-z0-9]*(?:-[a-z0-9]+){0,7}$/;
+
+/**
+ * Whether a piece of text reads as an agent's name rather than prose: at most six words,
+ * no sentence punctuation, and a kebab-case form that is a plausible identifier.
+ */
+export function asAgentName(text: string): string | null {
+  const plain = stripMarkup(text);
+  if (plain.length === 0 || plain.length > 60) return null;
+  if (/[.!?;,()[\]{}"'/\\]/.test(plain)) return null;
+  const words = plain.split(/[\s_]+/).filter(Boolean);
+  if (words.length > 6) return null;
+  // Prose starts lower-case and has spaces ("the backend team"); names have either hyphens or
+  // capitalised words.
+  if (words.length > 1 && !words.every((w) => /^[A-Z0-9]/.test(w))) return null;
+  const kebab = toKebab(plain);
+  return NAME_RE.test(kebab) ? kebab : null;
+}
+
+/** The name a file's path suggests: `agents/backend-architect.md` → `backend-architect`. */
+export function nameFromPath(path: string | null, kind: string): string {
+  if (!path) return "unnamed";
+  const parts = path.split(/[\\/]/).filter(Boolean);
+  const file = parts.at(-1) ?? "unnamed";
+  // A skill is named by its folder: skills/<name>/SKILL.md.
+  if (kind === "skill" && /^skill\.md$/i.test(file) && parts.length >= 2) return toKebab(parts.at(-2)!);
+  return toKebab(file.replace(/\.[^.]*$/, "")) || "unnamed";
+}
