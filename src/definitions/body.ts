@@ -75,7 +75,7 @@ export function scanBody(lines: readonly Line[], start: number): ScannedBody {
 }
 
 // Leading words that are symbols: emoji, or emoji mis-decoded as Windows-1252 ("ðŸ§ ", "âš¡").
-const LEADING_SYMBOLS = /^(?:(?:[^\p{L}\p{N}\s]+|[ðâïÃ][^\x00-\x7F]{1,3})[\s\u00a0]*)+/u;
+const LEADING_SYMBOLS = /^(?:(?:[^\p{L}\p{N}\s]+|[ðâïÃ][\u0080-\uFFFF]{1,3})[\s\u00a0]*)+/u;
 
 /**
  * A heading's title without emoji (including emoji that went through a wrong encoding and came
@@ -85,7 +85,7 @@ export function cleanTitle(raw: string): string {
   return raw
     .replace(/\*\*|__|`/g, "")
     .replace(LEADING_SYMBOLS, "")
-    .replace(/[\p{Extended_Pictographic}\uFE0F\u200D]/gu, "")
+    .replace(/\p{Extended_Pictographic}|\uFE0F|\u200D/gu, "")
     .replace(/[\s:]+$/, "")
     .replace(/\s{2,}/g, " ")
     .trim();

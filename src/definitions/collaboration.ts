@@ -16,7 +16,8 @@ const DOWNSTREAM = /downstream|provides?\s+output|outputs?\s+to|hands?\s*-?\s*of
 const PEER = /\bpeers?\b|works?\s+alongside|parallel\s+collaboration/i;
 const COLLAB_PARENT = /collaborat|coordinat|integration|hand-?offs?|team|cross-agent|works?\s+with/i;
 const WORKING_WITH = /^(?:working|collaborating|coordinating|partnering)\s+with\s+(?:the\s+)?(.+)$/i;
-const INTEGRATION_LEAD = /integration\s+with\s+other\s+agents|collaborates?\s+with\s+other\s+agents|works?\s+with\s+other\s+agents|related\s+agents/i;
+const INTEGRATION_LEAD =
+  /integration\s+with\s+other\s+agents|collaborates?\s+with\s+other\s+agents|works?\s+with\s+other\s+agents|related\s+agents/i;
 const WITH_NAME =
   /\b(?:collaborate|coordinate|work|partner|integrate|sync|consult|pair|hand\s+off)s?\s+(?:closely\s+)?with\s+(?:the\s+)?(.+?)(?=\s+(?:on|for|to|when|during|about|regarding|in|around|so)\b|[,.;:(]|$)/i;
 const LIST_ITEM = /^(\s*)[-*+]\s+(.*)$/;
@@ -38,12 +39,24 @@ export function readCollaborations(self: string, body: ScannedBody): Collaborati
   body.sections.forEach((section, k) => {
     const mode = sectionMode(section.title);
     const underCollab = ancestry(body, k).some((t) => COLLAB_PARENT.test(t));
-    const { start, end } = sectionRange(body, k);
+    const { start } = sectionRange(body, k);
     const working = WORKING_WITH.exec(section.title);
     if (working && underCollab) {
       const name = asAgentName(working[1]!);
       if (name) {
-        push(edge("peer", self, name, null, {}, null, section.title, section.line, `${"#".repeat(section.level)} ${section.title}`));
+        push(
+          edge(
+            "peer",
+            self,
+            name,
+            null,
+            {},
+            null,
+            section.title,
+            section.line,
+            `${"#".repeat(section.level)} ${section.title}`,
+          ),
+        );
         return;
       }
     }
@@ -69,7 +82,8 @@ export function readCollaborations(self: string, body: ScannedBody): Collaborati
       const m = LIST_ITEM.exec(item.text);
       if (!m) break;
       const target = withTarget(m[2]!);
-      if (target) push(edge("peer", self, target.name, target.summary, {}, null, null, item.index + 1, item.text));
+      if (target)
+        push(edge("peer", self, target.name, target.summary, {}, null, null, item.index + 1, item.text));
     }
   }
   // Headings titled like the lead-in ("## Integration with Other Agents") work the same way.
@@ -80,7 +94,10 @@ export function readCollaborations(self: string, body: ScannedBody): Collaborati
       const m = item.code ? null : LIST_ITEM.exec(item.text);
       if (!m || m[1]!.length > 1) continue;
       const target = withTarget(m[2]!) ?? boldTarget(m[2]!);
-      if (target) push(edge("peer", self, target.name, target.summary, {}, null, section.title, item.index + 1, item.text));
+      if (target)
+        push(
+          edge("peer", self, target.name, target.summary, {}, null, section.title, item.index + 1, item.text),
+        );
     }
   });
   return edges;
@@ -105,7 +122,10 @@ function withTarget(text: string): { name: string; summary: string | null } | nu
   if (!m) return null;
   const name = asAgentName(m[1]!);
   if (!name) return null;
-  const summary = text.slice(m.index + m[0].length).replace(/^[\s:,-]+/, "").trim();
+  const summary = text
+    .slice(m.index + m[0].length)
+    .replace(/^[\s:,-]+/, "")
+    .trim();
   return { name, summary: summary || null };
 }
 
@@ -150,7 +170,17 @@ function readEntries(
       continue;
     }
     entryIndent = indent;
-    current = edge(parsed.kind, parsed.from, parsed.to, parsed.summary, {}, phase, section, line.index + 1, line.text);
+    current = edge(
+      parsed.kind,
+      parsed.from,
+      parsed.to,
+      parsed.summary,
+      {},
+      phase,
+      section,
+      line.index + 1,
+      line.text,
+    );
     push(current);
   }
 }
@@ -168,7 +198,10 @@ function parseEntry(self: string, mode: Mode, content: string): Entry | null {
     const left = asAgentName(content.slice(0, arrow.index));
     if (!left) return null;
     const right = content.slice(arrow.index + arrow.length).trim();
-    const second = /^(\*\*[^*]+\*\*|`[^`]+`|[a-z][a-z0-9-]*)(?=\s*:|\s*$)\s*:?\s*(.*)$/.exec(right);
+    // A second agent is marked up or hyphenated: "→ **editor**: drafts", "→ qa-engineer".
+    const second = /^(\*\*[^*]+\*\*|`[^`]+`|[a-z][a-z0-9]*(?:-[a-z0-9]+)+)(?=\s*:|\s*$)\s*:?\s*(.*)$/.exec(
+      right,
+    );
     const other = second ? asAgentName(second[1]!) : null;
     if (other) {
       const summary = second![2]!.trim() || null;

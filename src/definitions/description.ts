@@ -21,6 +21,9 @@ export function unescapeNewlines(text: string): string {
   });
 }
 
+// Where an example stood in the prose; removed with the bullet that introduced it.
+const EXAMPLE_MARK = "\u{E000}";
+const EXAMPLE_MARK_RE = /[ \t]*-?[ \t]*\u{E000}/gu;
 const EXAMPLE_RE = /<example>([\s\S]*?)(?:<\/example>|$)/gi;
 const COMMENTARY_RE = /<commentary>([\s\S]*?)(?:<\/commentary>|$)/i;
 const LABEL_RE = /(?:^|\s)(context|user|assistant)\s*:/gi;
@@ -36,7 +39,7 @@ export function splitExamples(description: string): SplitDescription {
   const examples: Example[] = [];
   const prose = description.replace(EXAMPLE_RE, (_m, inner: string) => {
     examples.push(parseExample(inner));
-    return "\u0000";
+    return EXAMPLE_MARK;
   });
   return { prose: cleanProse(prose), examples };
 }
@@ -92,7 +95,7 @@ function unquote(text: string): string {
 /** What remains once the examples are out: drop the "Examples:" lead-in and empty bullets. */
 function cleanProse(text: string): string {
   return text
-    .replace(/[ \t]*-?[ \t]*\u0000/g, "")
+    .replace(EXAMPLE_MARK_RE, "")
     .replace(/(?:^|\s)examples?:?\s*$/i, "")
     .split("\n")
     .map((l) => l.replace(/\s+$/, ""))

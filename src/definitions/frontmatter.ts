@@ -64,8 +64,7 @@ export function readFrontmatter(lines: readonly Line[], diagnostics: DiagnosticL
   if (strict.ok) return { ...base, format: "yaml", data: strict.data, styles: strict.styles };
 
   const { line, column, message } = strict.error;
-  const where =
-    line === null ? "" : ` (line ${first + 1 + line}, column ${(column ?? 1) + indent})`;
+  const where = line === null ? "" : ` (line ${first + 1 + line}, column ${(column ?? 1) + indent})`;
   diagnostics.warn(
     "yaml-invalid",
     `frontmatter is not valid YAML${where}: ${message}; its fields were read line by line instead`,
@@ -196,7 +195,10 @@ function tolerantValue(
   }
   if (rest.length === 0) {
     const single = tryParse(inline);
-    if (single.ok && inline !== "" && (typeof single.value !== "string" || !/:\s/.test(inline))) {
+    // "Writes docs. Note: it never checks links" parses as a one-key map; only a value that
+    // opens as a flow collection is meant as one.
+    const collection = single.ok && typeof single.value === "object" && single.value !== null;
+    if (single.ok && inline !== "" && (!collection || /^[[{]/.test(inline))) {
       return { value: single.value, style: "RAW" };
     }
     return { value: unquote(inline), style: "RAW" };

@@ -3,7 +3,8 @@
 import type { DefinitionKind } from "./types.js";
 
 /** Markdown files in a catalog that are documentation, not definitions. */
-const NOT_DEFINITIONS = /^(readme|changelog|license|licence|contributing|code_of_conduct|security|source|claude|agents)\.md$/i;
+const NOT_DEFINITIONS =
+  /^(readme|changelog|license|licence|contributing|code_of_conduct|security|source|claude|agents)\.md$/i;
 
 export function kindFromPath(path: string | null): DefinitionKind | null {
   if (!path) return null;

@@ -80,17 +80,41 @@ export function parseMarkdown(
       nameOrigin = fm.format === "markdown-list" ? "markdown-list" : "frontmatter";
       const kebab = toKebab(name);
       if (kebab !== name) {
-        d.warn("name-not-kebab", `name "${name}" is not kebab-case; it is read as "${kebab}"`, lineOf("name"), 1, "name");
+        d.warn(
+          "name-not-kebab",
+          `name "${name}" is not kebab-case; it is read as "${kebab}"`,
+          lineOf("name"),
+          1,
+          "name",
+        );
         name = kebab || fileName;
       }
       if (path && name !== fileName && kind !== "command") {
-        d.info("name-differs", `name "${name}" differs from the file name "${fileName}"`, lineOf("name"), 1, "name");
+        d.info(
+          "name-differs",
+          `name "${name}" differs from the file name "${fileName}"`,
+          lineOf("name"),
+          1,
+          "name",
+        );
       }
     } else {
-      d.error("name-type", "`name` must be a non-empty string; the file name is used instead", lineOf("name"), 1, "name");
+      d.error(
+        "name-type",
+        "`name` must be a non-empty string; the file name is used instead",
+        lineOf("name"),
+        1,
+        "name",
+      );
     }
   } else if (fm.format !== "none" && kind !== "command") {
-    d.warn("name-missing", `no \`name\`; the ${kind} is named "${fileName}" after its file`, lineOf("name"), 1, "name");
+    d.warn(
+      "name-missing",
+      `no \`name\`; the ${kind} is named "${fileName}" after its file`,
+      lineOf("name"),
+      1,
+      "name",
+    );
   }
 
   // description
@@ -108,7 +132,13 @@ export function parseMarkdown(
       d.error("description-type", "`description` must be text", lineOf("description"), 1, "description");
     }
   } else if (kind !== "command") {
-    d.warn("description-missing", `no \`description\`: nothing tells when to use this ${kind}`, lineOf("description"), 1, "description");
+    d.warn(
+      "description-missing",
+      `no \`description\`: nothing tells when to use this ${kind}`,
+      lineOf("description"),
+      1,
+      "description",
+    );
   }
 
   // model, color
@@ -123,7 +153,11 @@ export function parseMarkdown(
   }
 
   // tools: skills and commands name theirs `allowed-tools`.
-  const toolKey = has("tools") ? "tools" : has("allowed-tools") && kind !== "agent" ? "allowed-tools" : "tools";
+  const toolKey = has("tools")
+    ? "tools"
+    : has("allowed-tools") && kind !== "agent"
+      ? "allowed-tools"
+      : "tools";
   const tools = readTools(has(toolKey), data[toolKey], d, lineOf(toolKey));
 
   const body = scanBody(lines, fm.bodyStartLine);

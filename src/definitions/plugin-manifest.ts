@@ -12,11 +12,27 @@ export function parsePluginManifest(text: string, path: string | null): PluginDe
   } catch (e) {
     const { line, column } = jsonErrorPosition(text, (e as Error).message);
     d.error("json-invalid", `plugin manifest is not valid JSON: ${(e as Error).message}`, line, column);
-    return { kind: "plugin", name: fallbackName, version: null, description: null, manifest: {}, diagnostics: d.items, source };
+    return {
+      kind: "plugin",
+      name: fallbackName,
+      version: null,
+      description: null,
+      manifest: {},
+      diagnostics: d.items,
+      source,
+    };
   }
   if (!json || typeof json !== "object" || Array.isArray(json)) {
     d.error("manifest-type", "plugin manifest must be a JSON object");
-    return { kind: "plugin", name: fallbackName, version: null, description: null, manifest: {}, diagnostics: d.items, source };
+    return {
+      kind: "plugin",
+      name: fallbackName,
+      version: null,
+      description: null,
+      manifest: {},
+      diagnostics: d.items,
+      source,
+    };
   }
   const manifest = json as Record<string, unknown>;
   const parsed = pluginManifestSchema.safeParse(manifest);

@@ -4,6 +4,7 @@
 import { stringify } from "yaml";
 import { joinLines, type Line, splitLines } from "./lines.js";
 import { parseMarkdown } from "./parse.js";
+import { parsePluginManifest } from "./plugin-manifest.js";
 import type { Definition, Example, MarkdownDefinition, PluginDefinition, ToolSpec } from "./types.js";
 
 export function render(def: Definition): string {
@@ -11,11 +12,8 @@ export function render(def: Definition): string {
 }
 
 function renderPlugin(def: PluginDefinition): string {
-  try {
-    if (deepEqual(JSON.parse(def.source.text.replace(/^\uFEFF/, "")), def.manifest)) return def.source.text;
-  } catch {
-    // The original was not JSON: any manifest we hold now is new text.
-  }
+  if (deepEqual(parsePluginManifest(def.source.text, def.source.path).manifest, def.manifest))
+    return def.source.text;
   return `${JSON.stringify(def.manifest, null, 2)}\n`;
 }
 
@@ -26,7 +24,10 @@ function renderMarkdown(def: MarkdownDefinition): string {
   const original = parseMarkdown(src.text, src.path, def.kind);
   const changes = new Map<string, FieldValue>();
   const compare = (key: string, now: FieldValue, before: FieldValue) => {
-    if (now.present !== before.present || (now.present && before.present && !deepEqual(now.value, before.value))) {
+    if (
+      now.present !== before.present ||
+      (now.present && before.present && !deepEqual(now.value, before.value))
+    ) {
       changes.set(key, now);
     }
   };
@@ -34,8 +35,16 @@ function renderMarkdown(def: MarkdownDefinition): string {
   compare("description", descriptionValue(def), descriptionValue(original));
   compare("model", optional(def.model?.raw), optional(original.model?.raw));
   compare("color", optional(def.color), optional(original.color));
-  compare("tools", toolsValue(def.tools, src.frontmatter.data.tools), toolsValue(original.tools, src.frontmatter.data.tools));
-  compare("skills", skillsValue(def, src.frontmatter.data.skills), skillsValue(original, src.frontmatter.data.skills));
+  compare(
+    "tools",
+    toolsValue(def.tools, src.frontmatter.data.tools),
+    toolsValue(original.tools, src.frontmatter.data.tools),
+  );
+  compare(
+    "skills",
+    skillsValue(def, src.frontmatter.data.skills),
+    skillsValue(original, src.frontmatter.data.skills),
+  );
   for (const key of new Set([...Object.keys(def.extra), ...Object.keys(original.extra)])) {
     compare(key, presentIf(def.extra, key), presentIf(original.extra, key));
   }
@@ -50,33 +59,28 @@ function renderMarkdown(def: MarkdownDefinition): string {
 
   if (bodyChanged) lines.splice(src.bodyStartLine, lines.length - src.bodyStartLine, ...splitLines(def.body));
 
-  // Edit from the bottom up so that earlier spans keep their line numbers.
   const edits = [...changes.entries()].map(([key, value]) => ({
     key,
     value,
     span: fm.fields.find((f) => f.key === key) ?? null,
+    lines: (value.present ? serialize(fm.format, key, value.value, def) : []).map(
+      (t): Line => ({ text: indent + t, ending: nl }),
+    ),
   }));
-  edits.sort((a, b) => (b.span?.startLine ?? Number.MAX_SAFE_INTEGER) - (a.span?.startLine ?? Number.MAX_SAFE_INTEGER));
-  const inserted: Line[] = [];
-  for (const edit of edits) {
-    const text = edit.value.present ? serialize(fm.format, edit.key, edit.value.value, def) : [];
-    const newLines = text.map((t) => ({ text: indent + t, ending: nl }));
-    if (edit.span) {
-      const last = lines[edit.span.endLine - 1];
-      if (newLines.length > 0 && last) newLines.at(-1)!.ending = last.ending || nl;
-      lines.splice(edit.span.startLine, edit.span.endLine - edit.span.startLine, ...newLines);
-    } else {
-      inserted.unshift(...newLines);
-    }
-  }
+  // New keys go after every existing one, so adding them first leaves the spans above in place.
+  const inserted: Line[] = edits.filter((e) => !e.span).flatMap((e) => e.lines);
   if (inserted.length > 0) {
     if (fm.closeLine !== null) lines.splice(fm.closeLine, 0, ...inserted);
-    else if (fm.format === "markdown-list") {
-      const after = fm.fields.at(-1)?.endLine ?? 0;
-      lines.splice(after, 0, ...inserted);
-    } else {
-      lines.unshift({ text: "---", ending: nl }, ...inserted, { text: "---", ending: nl });
-    }
+    else if (fm.format === "markdown-list") lines.splice(fm.fields.at(-1)?.endLine ?? 0, 0, ...inserted);
+    else lines.unshift({ text: "---", ending: nl }, ...inserted, { text: "---", ending: nl });
+  }
+  // Then existing keys, from the bottom up so that earlier spans keep their line numbers.
+  const replaced = edits.filter((e) => e.span).sort((a, b) => b.span!.startLine - a.span!.startLine);
+  for (const edit of replaced) {
+    const span = edit.span!;
+    const last = lines[span.endLine - 1];
+    if (edit.lines.length > 0 && last) edit.lines.at(-1)!.ending = last.ending || nl;
+    lines.splice(span.startLine, span.endLine - span.startLine, ...edit.lines);
   }
   return bom + joinLines(lines);
 }
@@ -115,7 +119,11 @@ function skillsValue(def: MarkdownDefinition, raw: unknown): FieldValue {
 function serialize(format: string, key: string, value: unknown, def: MarkdownDefinition): string[] {
   const plain = plainValue(key, value, def);
   if (format === "markdown-list") {
-    const text = Array.isArray(plain) ? plain.join(", ") : typeof plain === "string" ? plain : JSON.stringify(plain);
+    const text = Array.isArray(plain)
+      ? plain.join(", ")
+      : typeof plain === "string"
+        ? plain
+        : JSON.stringify(plain);
     return [`- **${key}:** ${text.replace(/\n/g, " ")}`];
   }
   const yaml = stringify({ [key]: plain }, { lineWidth: 0, flowCollectionPadding: false });
@@ -148,7 +156,10 @@ function toolsToYaml(tools: ToolSpec, style: string): unknown {
   if (tools.mode === "all") return "*";
   if (tools.items.some((t) => t.tier !== "none")) {
     const tiers: Record<string, string[]> = {};
-    for (const t of tools.items) (tiers[t.tier === "none" ? "other" : t.tier] ??= []).push(t.name);
+    for (const t of tools.items) {
+      const tier = t.tier === "none" ? "other" : t.tier;
+      tiers[tier] = [...(tiers[tier] ?? []), t.name];
+    }
     return tiers;
   }
   const names = tools.items.map((t) => t.name);

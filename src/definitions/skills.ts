@@ -21,10 +21,23 @@ export function readFrontmatterSkills(
     for (const v of value) {
       if (typeof v === "string") names.push(v);
       else if (v && typeof v === "object" && "name" in v) names.push(String((v as { name: unknown }).name));
-      else diagnostics.warn("skills-item", `a skill entry is not a name: ${JSON.stringify(v)}`, line, 1, "skills");
+      else
+        diagnostics.warn(
+          "skills-item",
+          `a skill entry is not a name: ${JSON.stringify(v)}`,
+          line,
+          1,
+          "skills",
+        );
     }
   } else {
-    diagnostics.warn("skills-type", "`skills` should be a list or a comma-separated string", line, 1, "skills");
+    diagnostics.warn(
+      "skills-type",
+      "`skills` should be a list or a comma-separated string",
+      line,
+      1,
+      "skills",
+    );
     return [];
   }
   const out: SkillRef[] = [];

@@ -8,7 +8,11 @@ const TIERS = new Set<ToolTier>(["essential", "optional", "specialized"]);
 export function classifyTool(name: string, tier: ToolTier): Tool {
   if (name.startsWith("mcp__")) {
     const [, server, ...rest] = name.split("__");
-    const tool: Tool = { name, tier, kind: rest.join("__").includes("*") || !rest.length ? "wildcard" : "mcp" };
+    const tool: Tool = {
+      name,
+      tier,
+      kind: rest.join("__").includes("*") || !rest.length ? "wildcard" : "mcp",
+    };
     if (server) tool.server = server;
     return tool;
   }
@@ -33,12 +37,24 @@ export function splitToolString(text: string): string[] {
     } else cur += ch;
   }
   parts.push(cur);
-  const names = parts.map((p) => p.trim().replace(/^["']|["']$/g, "").trim()).filter(Boolean);
+  const names = parts
+    .map((p) =>
+      p
+        .trim()
+        .replace(/^["']|["']$/g, "")
+        .trim(),
+    )
+    .filter(Boolean);
   if (names.length === 1 && /^[A-Za-z]\w*(\s+[A-Za-z]\w*)+$/.test(names[0]!)) return names[0]!.split(/\s+/);
   return names;
 }
 
-export function readTools(present: boolean, value: unknown, diagnostics: DiagnosticList, line: number): ToolSpec {
+export function readTools(
+  present: boolean,
+  value: unknown,
+  diagnostics: DiagnosticList,
+  line: number,
+): ToolSpec {
   if (!present) return { mode: "inherit", items: [] };
   if (value === null || value === undefined || value === "") {
     diagnostics.warn("tools-empty", "`tools` has no value; the agent inherits all tools", line, 1, "tools");
@@ -51,18 +67,33 @@ export function readTools(present: boolean, value: unknown, diagnostics: Diagnos
   const addAll = (v: unknown, tier: ToolTier) => {
     if (Array.isArray(v)) {
       for (const x of v) {
-        if (typeof x === "string" || typeof x === "number") for (const n of splitToolString(String(x))) add(n, tier);
-        else if (x !== null) diagnostics.warn("tools-item", `a tool entry is not a name: ${JSON.stringify(x)}`, line, 1, "tools");
+        if (typeof x === "string" || typeof x === "number")
+          for (const n of splitToolString(String(x))) add(n, tier);
+        else if (x !== null)
+          diagnostics.warn(
+            "tools-item",
+            `a tool entry is not a name: ${JSON.stringify(x)}`,
+            line,
+            1,
+            "tools",
+          );
       }
     } else if (typeof v === "string") for (const n of splitToolString(v)) add(n, tier);
-    else if (v !== null && v !== undefined) diagnostics.warn("tools-item", `a tool entry is not a name: ${JSON.stringify(v)}`, line, 1, "tools");
+    else if (v !== null && v !== undefined)
+      diagnostics.warn("tools-item", `a tool entry is not a name: ${JSON.stringify(v)}`, line, 1, "tools");
   };
   if (typeof value === "object" && !Array.isArray(value)) {
     for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
       const tier = key.toLowerCase() as ToolTier;
       if (TIERS.has(tier)) addAll(v, tier);
       else {
-        diagnostics.warn("tools-tier", `unknown tool tier "${key}"; its tools are kept without a tier`, line, 1, "tools");
+        diagnostics.warn(
+          "tools-tier",
+          `unknown tool tier "${key}"; its tools are kept without a tier`,
+          line,
+          1,
+          "tools",
+        );
         addAll(v, "none");
       }
     }

@@ -1,0 +1,64 @@
+// The `agentry` command. Each subcommand lives in its own file; this one only wires arguments.
+import { Command, CommanderError } from "commander";
+import { parseDefinition } from "../definitions/index.js";
+import { findDefinitionFiles, readText, UsageError } from "./files.js";
+import { type Output, validate } from "./validate.js";
+
+const io: Output = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+export function buildProgram(): Command {
+  const program = new Command("agentry")
+    .description("A knowledge graph of AI agent definitions")
+    .exitOverride()
+    .showHelpAfterError();
+
+  program
+    .command("validate")
+    .description("check agent, skill, command and plugin files; print path:line:col: severity: message")
+    .argument("<paths...>", "files or directories")
+    .option("--json", "one JSON object per file per line")
+    .option("--strict", "fail on warnings too")
+    .option("--verbose", "also print informational notes")
+    .action(async (paths: string[], opts: { json?: boolean; strict?: boolean; verbose?: boolean }) => {
+      process.exitCode = await validate(paths, opts, io);
+    });
+
+  program
+    .command("parse")
+    .description("print the whole parsed definition of one file as JSON")
+    .argument("<file>")
+    .action(async (file: string) => {
+      const [found] = await findDefinitionFiles([file]);
+      const { text } = await readText(file);
+      const def = parseDefinition(text, { path: file, kind: found?.kind ?? "agent" });
+      io.out(JSON.stringify(def, null, 2));
+      process.exitCode = def.diagnostics.some((d) => d.severity === "error") ? 1 : 0;
+    });
+
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv as string[], { from: "user" });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      process.exitCode = e.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    if (e instanceof UsageError) {
+      io.err(`agentry: ${e.message}`);
+      process.exitCode = 2;
+      return;
+    }
+    // Never a stack trace for the user; the message says what went wrong.
+    io.err(`agentry: ${(e as Error).message ?? String(e)}`);
+    if (process.env.AGENTRY_DEBUG) io.err((e as Error).stack ?? "");
+    process.exitCode = 1;
+  }
+}
+
+await main(process.argv.slice(2));

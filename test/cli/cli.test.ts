@@ -1,0 +1,89 @@
+// The `agentry` command as a user runs it: through bin/agentry.js in a child process.
+import { execFile } from "node:child_process";
+import { resolve } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+
+const BIN = resolve(import.meta.dirname, "../../bin/agentry.js");
+const FIXTURES = resolve(import.meta.dirname, "../fixtures");
+const run = async (...args: string[]) => {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { cwd: FIXTURES });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+};
+
+describe("agentry validate", () => {
+  it("passes a clean catalog and prints warnings as path:line:col", async () => {
+    const r = await run("validate", "catalog");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      "catalog/release-manager.md:3:1: warning: no frontmatter; metadata read from a Markdown list",
+    );
+    expect(r.stderr).toMatch(/6 files checked: 0 errors/);
+    expect(r.stdout).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it("fails on warnings with --strict", async () => {
+    expect((await run("validate", "--strict", "catalog")).code).toBe(1);
+  });
+
+  it("exits 1 on errors, naming file, line and column", async () => {
+    const r = await run("validate", "broken");
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      "broken/.claude-plugin/plugin.json:4:1: error: plugin manifest is not valid JSON",
+    );
+    expect(r.stdout).toContain("broken/empty.md:1:1: error: the file is empty");
+    expect(r.stdout).toMatch(/broken\/tolerant\.md:3:\d+: warning: frontmatter is not valid YAML/);
+  });
+
+  it("prints one JSON object per file with --json", async () => {
+    const r = await run("validate", "--json", "broken", "catalog/release-manager.md");
+    const rows = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(rows.map((x) => [x.path, x.kind, x.name, x.ok])).toEqual([
+      ["broken/.claude-plugin/plugin.json", "plugin", "broken", false],
+      ["broken/empty.md", "agent", "empty", false],
+      ["broken/tolerant.md", "agent", "careless-writer", true],
+      ["catalog/release-manager.md", "agent", "release-manager", true],
+    ]);
+    expect(rows[2].diagnostics[0]).toMatchObject({ severity: "warning", line: 3 });
+    expect(Object.keys(rows[2].diagnostics[0])).toEqual(
+      expect.arrayContaining(["severity", "line", "column", "message"]),
+    );
+  });
+
+  it("reports a missing path as a usage error without a stack trace", async () => {
+    const r = await run("validate", "nope");
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe("agentry: nope: no such file or directory");
+  });
+});
+
+describe("agentry parse", () => {
+  it("prints the whole definition as JSON", async () => {
+    const r = await run("parse", "catalog/plugins/payments/agents/ledger-keeper.md");
+    expect(r.code).toBe(0);
+    const def = JSON.parse(r.stdout);
+    expect(def.name).toBe("payments-ledger-keeper");
+    expect(def.model).toEqual({ raw: "claude-opus-4-1", family: "opus" });
+    expect(def.tools.items.map((t: { name: string }) => t.name)).toEqual(["Read", "Grep", "Glob", "Bash"]);
+    expect(def.examples[0].user).toBe("Add partial refunds");
+    expect(
+      def.collaborations.map(
+        (c: { kind: string; from: string; to: string }) => `${c.kind}:${c.from}>${c.to}`,
+      ),
+    ).toEqual([
+      "handoff:payments-architect>payments-ledger-keeper",
+      "handoff:payments-ledger-keeper>release-manager",
+      "peer:payments-ledger-keeper>fraud-analyst",
+    ]);
+    expect(def.commands.map((c: { name: string }) => c.name)).toEqual(["/payments:reconcile"]);
+  });
+});
