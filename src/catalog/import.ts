@@ -1,0 +1,643 @@
+// Import: files → catalog. Each batch is one transaction that writes a bounded number of SQL
+// statements whatever its size (multi-row inserts, set-based updates). Imports of the same
+// source are serialized by an advisory lock, so two at once neither fail nor duplicate.
+// Unchanged files (same content hash) write nothing; a changed file gets a new revision and
+// the old one stays readable. A file with errors is reported and skipped: what is stored for
+// it stays as it was.
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import {
+  type Definition,
+  type DefinitionKind,
+  type Diagnostic,
+  type MarkdownDefinition,
+  mentionCandidates,
+  parseDefinition,
+} from "../definitions/index.js";
+import { bulkInsert, pgArray, rowsOf } from "./bulk.js";
+import type { AgentryTx, Database } from "./database.js";
+import { sha256 } from "./hash.js";
+import { namespaceOf, stemOf } from "./paths.js";
+import { resolveReferences } from "./resolve.js";
+import * as t from "./schema.js";
+
+export interface ImportFile {
+  /** Path relative to the source root, with forward slashes. */
+  path: string;
+  text: string;
+  /** Inferred from the path when absent. */
+  kind?: DefinitionKind;
+  /** Set when the bytes were not valid UTF-8: the file cannot be stored faithfully. */
+  invalidEncoding?: boolean;
+}
+
+export interface ImportOptions {
+  source: string;
+  /** Soft-delete what the source holds but this import does not include. */
+  prune?: boolean;
+  /** Files per transaction. */
+  batchSize?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface FailedFile {
+  path: string;
+  diagnostics: Diagnostic[];
+}
+
+export interface ImportReport {
+  source: string;
+  created: string[];
+  updated: string[];
+  unchanged: string[];
+  deleted: string[];
+  failed: FailedFile[];
+  /** The source's generation after the import. */
+  generation: number;
+}
+
+interface Prepared {
+  path: string;
+  text: string;
+  hash: string;
+  kind: DefinitionKind | null;
+  invalidEncoding: boolean;
+  /** Parsed on demand: unchanged files never are. */
+  def: Definition | null;
+  namespace: string;
+  stem: string;
+}
+
+type Parsed = Prepared & { def: Definition };
+
+/** Parses an entry; a file with errors goes to the report's failures and is not written. */
+function parse(p: Prepared, report: ImportReport): p is Parsed {
+  if (p.def) return true;
+  const def = parseDefinition(p.text, { path: p.path, ...(p.kind ? { kind: p.kind } : {}) });
+  const errors = def.diagnostics.filter((d) => d.severity === "error");
+  if (p.invalidEncoding) {
+    errors.unshift({
+      severity: "error",
+      code: "encoding",
+      message: "the file is not valid UTF-8",
+      line: 1,
+      column: 1,
+    });
+  }
+  if (errors.length > 0) {
+    report.failed.push({ path: p.path, diagnostics: errors });
+    return false;
+  }
+  p.def = def;
+  p.stem = stemOf(p.path, def.kind);
+  return true;
+}
+
+async function storedHashes(
+  database: Database,
+  source: string,
+): Promise<{ hashes: Map<string, string>; generation: number }> {
+  const rows = await database.db
+    .select({ path: t.files.path, hash: t.files.contentHash, generation: t.sources.generation })
+    .from(t.sources)
+    .leftJoin(t.files, and(eq(t.sources.id, t.files.sourceId), isNull(t.files.deletedAt)))
+    .where(eq(t.sources.name, source));
+  const hashes = new Map<string, string>();
+  for (const r of rows) if (r.path !== null && r.hash !== null) hashes.set(r.path, r.hash);
+  return { hashes, generation: rows[0]?.generation ?? 0 };
+}
+
+export async function importFiles(
+  database: Database,
+  files: readonly ImportFile[],
+  options: ImportOptions,
+): Promise<ImportReport> {
+  const report: ImportReport = {
+    source: options.source,
+    created: [],
+    updated: [],
+    unchanged: [],
+    deleted: [],
+    failed: [],
+    generation: 0,
+  };
+  const batchSize = options.batchSize ?? 1000;
+  // Files whose hash matches what the source already holds are not even parsed: an unchanged
+  // re-import costs a hash per file and a few statements. The transaction checks again.
+  const known = await storedHashes(database, options.source);
+  const prepared: Prepared[] = [];
+  for (const file of files) {
+    const hash = await sha256(file.text);
+    const entry: Prepared = {
+      path: file.path,
+      text: file.text,
+      hash,
+      kind: file.kind ?? null,
+      invalidEncoding: file.invalidEncoding ?? false,
+      def: null,
+      namespace: namespaceOf(file.path),
+      stem: "",
+    };
+    if (known.hashes.get(file.path) !== hash && !parse(entry, report)) continue;
+    prepared.push(entry);
+  }
+
+  let done = report.failed.length;
+  options.onProgress?.(done, files.length);
+  // Nothing new and nothing to prune: no transaction at all.
+  if (!options.prune && prepared.every((p) => known.hashes.get(p.path) === p.hash)) {
+    report.unchanged.push(...prepared.map((p) => p.path));
+    report.generation = known.generation;
+    options.onProgress?.(files.length, files.length);
+    return report;
+  }
+  const keep = options.prune ? new Set(prepared.map((p) => p.path)) : null;
+  for (let i = 0; i === 0 || i < prepared.length; i += batchSize) {
+    const batch = prepared.slice(i, i + batchSize);
+    const last = i + batchSize >= prepared.length;
+    await database.transaction((tx) => writeBatch(tx, options.source, batch, report, last ? keep : null));
+    done += batch.length;
+    options.onProgress?.(done, files.length);
+  }
+  return report;
+}
+
+async function writeBatch(
+  tx: AgentryTx,
+  sourceName: string,
+  batch: readonly Prepared[],
+  report: ImportReport,
+  prune: Set<string> | null,
+): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`agentry:source:${sourceName}`}))`);
+  const [source] = await tx
+    .insert(t.sources)
+    .values({ name: sourceName })
+    .onConflictDoUpdate({ target: t.sources.name, set: { updatedAt: sql`now()` } })
+    .returning({ id: t.sources.id, generation: t.sources.generation });
+  const sourceId = source!.id;
+
+  const existing = await tx
+    .select({ id: t.files.id, path: t.files.path, hash: t.files.contentHash, deletedAt: t.files.deletedAt })
+    .from(t.files)
+    .where(eq(t.files.sourceId, sourceId));
+  const byPath = new Map(existing.map((f) => [f.path, f]));
+
+  // Decide what changes. Names must be unique per source (commands per namespace); the first
+  // file to claim a name keeps it, later ones fail with a diagnostic naming the holder.
+  const changed: Parsed[] = [];
+  let claimed: Map<string, string> | null = null;
+  for (const p of batch) {
+    const old = byPath.get(p.path);
+    if (old && old.hash === p.hash && old.deletedAt === null) {
+      report.unchanged.push(p.path);
+      continue;
+    }
+    if (!parse(p, report)) continue;
+    claimed ??= await claimedNames(tx, sourceId);
+    if (p.def.kind !== "plugin") {
+      const key = nameKey(p.def.kind, p.namespace, p.def.name);
+      const holder = claimed.get(key);
+      if (holder !== undefined && holder !== p.path) {
+        report.failed.push({
+          path: p.path,
+          diagnostics: [
+            {
+              severity: "error",
+              code: "name-taken",
+              message: `${p.def.kind} name "${p.def.name}" is already used in source "${sourceName}" by ${holder}`,
+              line: 1,
+              column: 1,
+              field: "name",
+            },
+          ],
+        });
+        continue;
+      }
+      claimed.set(key, p.path);
+    }
+    changed.push(p);
+    (old && old.deletedAt === null ? report.updated : report.created).push(p.path);
+  }
+
+  const deletedPaths = prune
+    ? existing.filter((f) => f.deletedAt === null && !prune.has(f.path)).map((f) => f.path)
+    : [];
+  if (changed.length === 0 && deletedPaths.length === 0) {
+    report.generation = source!.generation;
+    return;
+  }
+
+  const touched = { agents: new Set<string>(), skills: new Set<string>(), commands: new Set<string>() };
+  const changedAgentIds: number[] = [];
+
+  if (changed.length > 0) {
+    const fileRows = await bulkInsert<{ id: number; path: string }>(
+      tx,
+      "files",
+      { source_id: "integer", path: "text", kind: "text", namespace: "text", content_hash: "text" },
+      changed.map((p) => ({
+        source_id: sourceId,
+        path: p.path,
+        kind: p.def.kind,
+        namespace: p.namespace,
+        content_hash: p.hash,
+      })),
+      sql`on conflict (source_id, path) do update
+            set content_hash = excluded.content_hash, kind = excluded.kind, namespace = excluded.namespace,
+                deleted_at = null, updated_at = now()
+          returning id, path`,
+    );
+    const fileId = new Map(fileRows.map((r) => [r.path, Number(r.id)]));
+
+    // Revision numbers count per file; the subquery reads the file's last number.
+    const revRows = await bulkInsert<{ id: number; file_id: number }>(
+      tx,
+      "revisions",
+      { file_id: "bigint", number: "integer", content_hash: "text", content: "text" },
+      changed.map((p) => ({ file_id: fileId.get(p.path)!, content_hash: p.hash, content: p.text })),
+      sql`returning id, file_id`,
+      { number: "(select coalesce(max(r.number), 0) + 1 from revisions r where r.file_id = v.file_id)" },
+    );
+    const revisionOf = new Map(revRows.map((r) => [Number(r.file_id), Number(r.id)]));
+    await tx.execute(sql`
+      update files f set current_revision_id = v.rid
+        from unnest(${pgArray([...revisionOf.keys()])}::bigint[], ${pgArray([...revisionOf.values()])}::bigint[]) as v(fid, rid)
+       where f.id = v.fid`);
+
+    const of = (kind: string) =>
+      changed.filter((p) => p.def.kind === kind) as (Parsed & { def: MarkdownDefinition })[];
+    const entity = (p: Parsed) => ({
+      source_id: sourceId,
+      file_id: fileId.get(p.path)!,
+      revision_id: revisionOf.get(fileId.get(p.path)!)!,
+      namespace: p.namespace,
+      name: p.def.name,
+      description: p.def.kind === "plugin" ? null : p.def.description,
+    });
+    const entityColumns = {
+      source_id: "integer",
+      file_id: "bigint",
+      revision_id: "bigint",
+      namespace: "text",
+      name: "text",
+      description: "text",
+    } as const;
+
+    // A file whose entity changed name leaves its old entity behind: retire it.
+    for (const kind of ["agent", "skill", "command"] as const) {
+      const rows = of(kind);
+      if (rows.length === 0) continue;
+      const retired = await tx.execute(sql`
+        update ${sql.raw(`${kind}s`)} e set deleted_at = now()
+          from unnest(${pgArray(rows.map((p) => fileId.get(p.path)!))}::bigint[], ${pgArray(rows.map((p) => p.def.name))}::text[]) as v(fid, name)
+         where e.file_id = v.fid and e.name <> v.name and e.deleted_at is null
+        returning e.name`);
+      // (A renamed agent keeps its file, hence its stem: only the old name needs resolving.)
+      for (const r of rowsOf<{ name: string }>(retired)) touched[`${kind}s`].add(r.name);
+    }
+
+    const agentDefs = of("agent");
+    const agentRows = await bulkInsert<{ id: number; name: string }>(
+      tx,
+      "agents",
+      {
+        ...entityColumns,
+        stem: "text",
+        model_raw: "text",
+        model_family: "text",
+        color: "text",
+        tools_mode: "text",
+        body: "text",
+      },
+      agentDefs.map((p) => ({
+        ...entity(p),
+        stem: p.stem,
+        model_raw: p.def.model?.raw,
+        model_family: p.def.model?.family,
+        color: p.def.color,
+        tools_mode: p.def.tools.mode,
+        body: p.def.body,
+      })),
+      sql`on conflict (source_id, name) do update
+            set file_id = excluded.file_id, revision_id = excluded.revision_id, namespace = excluded.namespace,
+                stem = excluded.stem, description = excluded.description, model_raw = excluded.model_raw,
+                model_family = excluded.model_family, color = excluded.color, tools_mode = excluded.tools_mode,
+                body = excluded.body, deleted_at = null, updated_at = now()
+          returning id, name`,
+    );
+    const agentId = new Map(agentRows.map((r) => [r.name, Number(r.id)]));
+    for (const p of agentDefs) {
+      changedAgentIds.push(agentId.get(p.def.name)!);
+      touched.agents.add(p.def.name);
+      touched.agents.add(p.stem);
+    }
+
+    await bulkInsert(
+      tx,
+      "skills",
+      entityColumns,
+      of("skill").map(entity),
+      sql`on conflict (source_id, name) do update
+            set file_id = excluded.file_id, revision_id = excluded.revision_id, namespace = excluded.namespace,
+                description = excluded.description, deleted_at = null`,
+    );
+    await bulkInsert(
+      tx,
+      "commands",
+      entityColumns,
+      of("command").map(entity),
+      sql`on conflict (source_id, namespace, name) do update
+            set file_id = excluded.file_id, revision_id = excluded.revision_id,
+                description = excluded.description, deleted_at = null`,
+    );
+    for (const p of of("skill")) touched.skills.add(p.def.name);
+    for (const p of of("command")) touched.commands.add(p.def.name);
+
+    await bulkInsert(
+      tx,
+      "plugins",
+      {
+        source_id: "integer",
+        file_id: "bigint",
+        name: "text",
+        version: "text",
+        description: "text",
+        manifest: "jsonb",
+      },
+      changed
+        .filter((p) => p.def.kind === "plugin")
+        .map((p) => {
+          const def = p.def as Extract<Definition, { kind: "plugin" }>;
+          return {
+            source_id: sourceId,
+            file_id: fileId.get(p.path)!,
+            name: def.name,
+            version: def.version,
+            description: def.description,
+            manifest: def.manifest,
+          };
+        }),
+      sql`on conflict (file_id) do update
+            set name = excluded.name, version = excluded.version, description = excluded.description,
+                manifest = excluded.manifest, deleted_at = null`,
+    );
+
+    if (changedAgentIds.length > 0) await writeAgentFacts(tx, sourceId, agentDefs, agentId, changedAgentIds);
+  }
+
+  if (deletedPaths.length > 0) {
+    const gone = await tx
+      .update(t.files)
+      .set({ deletedAt: sql`now()` })
+      .where(and(eq(t.files.sourceId, sourceId), inArray(t.files.path, deletedPaths)))
+      .returning({ id: t.files.id });
+    const ids = gone.map((g) => g.id);
+    for (const [table, set] of [
+      [t.agents, touched.agents],
+      [t.skills, touched.skills],
+      [t.commands, touched.commands],
+    ] as const) {
+      // Agents are also referred to by file stem: both names must be resolved again.
+      const returning = table === t.agents ? sql`returning name, stem` : sql`returning name, name as stem`;
+      const rows = await tx.execute(
+        sql`update ${table} set deleted_at = now() where file_id = any(${pgArray(ids)}::bigint[]) and deleted_at is null ${returning}`,
+      );
+      for (const r of rowsOf<{ name: string; stem: string }>(rows)) set.add(r.name).add(r.stem);
+    }
+    await tx.update(t.plugins).set({ deletedAt: sql`now()` }).where(inArray(t.plugins.fileId, ids));
+    report.deleted.push(...deletedPaths);
+  }
+
+  await resolveReferences(tx, sourceId, {
+    agentIds: changedAgentIds,
+    agentNames: [...touched.agents],
+    skillNames: [...touched.skills],
+    commandNames: [...touched.commands],
+  });
+  const [bumped] = await tx
+    .update(t.sources)
+    .set({ generation: sql`${t.sources.generation} + 1`, updatedAt: sql`now()` })
+    .where(eq(t.sources.id, sourceId))
+    .returning({ generation: t.sources.generation });
+  report.generation = bumped!.generation;
+}
+
+/** Replaces the child rows (tools, skills, commands, examples, sections, edges) of changed agents. */
+async function writeAgentFacts(
+  tx: AgentryTx,
+  sourceId: number,
+  defs: readonly (Parsed & { def: MarkdownDefinition })[],
+  agentId: Map<string, number>,
+  ids: number[],
+): Promise<void> {
+  for (const table of [
+    "agent_tools",
+    "agent_skills",
+    "agent_commands",
+    "examples",
+    "sections",
+    "collaborations",
+  ]) {
+    await tx.execute(sql`delete from ${sql.raw(table)} where agent_id = any(${pgArray(ids)}::bigint[])`);
+  }
+  const toolNames = new Map<string, { name: string; kind: string; server: string | null }>();
+  for (const p of defs) {
+    for (const tool of p.def.tools.items)
+      toolNames.set(tool.name, { name: tool.name, kind: tool.kind, server: tool.server ?? null });
+  }
+  const toolId = new Map<string, number>();
+  if (toolNames.size > 0) {
+    // `do update` (not `do nothing`) so that existing tools come back in `returning` too.
+    const rows = await bulkInsert<{ id: number; name: string }>(
+      tx,
+      "tools",
+      { name: "text", kind: "text", server: "text" },
+      [...toolNames.values()],
+      sql`on conflict (name) do update set name = excluded.name returning id, name`,
+    );
+    for (const r of rows) toolId.set(r.name, Number(r.id));
+  }
+  const tools: Record<string, unknown>[] = [];
+  const skills: Record<string, unknown>[] = [];
+  const commands: Record<string, unknown>[] = [];
+  const examples: Record<string, unknown>[] = [];
+  const sections: Record<string, unknown>[] = [];
+  const edges: Record<string, unknown>[] = [];
+  for (const p of defs) {
+    const d = p.def;
+    const agent_id = agentId.get(d.name)!;
+    d.tools.items.forEach((tool, i) => {
+      tools.push({ agent_id, tool_id: toolId.get(tool.name)!, tier: tool.tier, position: i });
+    });
+    d.skills.forEach((s, i) => {
+      skills.push({
+        agent_id,
+        name: s.name,
+        origin: s.origin,
+        position: i,
+        evidence_line: s.evidence?.line,
+        evidence_text: s.evidence?.text,
+      });
+    });
+    d.commands.forEach((c, i) => {
+      commands.push({
+        agent_id,
+        name: c.name,
+        position: i,
+        evidence_line: c.evidence.line,
+        evidence_text: c.evidence.text,
+      });
+    });
+    d.examples.forEach((e, i) => {
+      examples.push({
+        agent_id,
+        position: i,
+        context: e.context,
+        user_text: e.user,
+        assistant_text: e.assistant,
+        commentary: e.commentary,
+      });
+    });
+    d.sections.forEach((s, i) => {
+      sections.push({
+        agent_id,
+        position: i,
+        title: s.title,
+        key: s.key,
+        level: s.level,
+        line: s.line,
+        end_line: s.endLine,
+      });
+    });
+    for (const c of d.collaborations) {
+      edges.push({
+        agent_id,
+        source_id: sourceId,
+        kind: c.kind,
+        from_name: c.from,
+        to_name: c.to,
+        // The stating agent's own side is known now; the resolver only has to find the other.
+        from_agent_id: c.from === d.name ? agent_id : null,
+        to_agent_id: c.to === d.name ? agent_id : null,
+        summary: c.summary,
+        attributes: c.attributes,
+        phase: c.phase,
+        section: c.section,
+        evidence_line: c.evidence.line,
+        evidence_text: c.evidence.text,
+      });
+    }
+    const explicit = new Set(d.collaborations.flatMap((c) => [c.from, c.to]));
+    for (const m of mentionCandidates(d.body, d.source.bodyStartLine + 1, [d.name, p.stem, ...explicit])) {
+      edges.push({
+        agent_id,
+        source_id: sourceId,
+        kind: "mention",
+        from_name: d.name,
+        from_agent_id: agent_id,
+        to_name: m.name,
+        attributes: {},
+        evidence_line: m.evidence.line,
+        evidence_text: m.evidence.text,
+      });
+    }
+  }
+  await bulkInsert(
+    tx,
+    "agent_tools",
+    { agent_id: "bigint", tool_id: "integer", tier: "text", position: "smallint" },
+    tools,
+  );
+  await bulkInsert(
+    tx,
+    "agent_skills",
+    {
+      agent_id: "bigint",
+      name: "text",
+      origin: "text",
+      position: "smallint",
+      evidence_line: "integer",
+      evidence_text: "text",
+    },
+    skills,
+  );
+  await bulkInsert(
+    tx,
+    "agent_commands",
+    {
+      agent_id: "bigint",
+      name: "text",
+      position: "smallint",
+      evidence_line: "integer",
+      evidence_text: "text",
+    },
+    commands,
+  );
+  await bulkInsert(
+    tx,
+    "examples",
+    {
+      agent_id: "bigint",
+      position: "smallint",
+      context: "text",
+      user_text: "text",
+      assistant_text: "text",
+      commentary: "text",
+    },
+    examples,
+  );
+  await bulkInsert(
+    tx,
+    "sections",
+    {
+      agent_id: "bigint",
+      position: "smallint",
+      title: "text",
+      key: "text",
+      level: "smallint",
+      line: "integer",
+      end_line: "integer",
+    },
+    sections,
+  );
+  await bulkInsert(
+    tx,
+    "collaborations",
+    {
+      agent_id: "bigint",
+      source_id: "integer",
+      kind: "text",
+      from_name: "text",
+      to_name: "text",
+      from_agent_id: "bigint",
+      to_agent_id: "bigint",
+      summary: "text",
+      attributes: "jsonb",
+      phase: "text",
+      section: "text",
+      evidence_line: "integer",
+      evidence_text: "text",
+    },
+    edges,
+  );
+}
+
+/** Names already held in the source, keyed by kind and name (commands also by namespace). */
+async function claimedNames(tx: AgentryTx, sourceId: number): Promise<Map<string, string>> {
+  const rows = await tx.execute<{ kind: string; namespace: string; name: string; path: string }>(sql`
+    select 'agent' as kind, e.namespace, e.name, f.path from agents e join files f on f.id = e.file_id where e.source_id = ${sourceId} and e.deleted_at is null
+    union all
+    select 'skill', e.namespace, e.name, f.path from skills e join files f on f.id = e.file_id where e.source_id = ${sourceId} and e.deleted_at is null
+    union all
+    select 'command', e.namespace, e.name, f.path from commands e join files f on f.id = e.file_id where e.source_id = ${sourceId} and e.deleted_at is null`);
+  return new Map(
+    rowsOf<{ kind: string; namespace: string; name: string; path: string }>(rows).map((r) => [
+      nameKey(r.kind, r.namespace, r.name),
+      r.path,
+    ]),
+  );
+}
+
+function nameKey(kind: string, namespace: string, name: string): string {
+  return kind === "command" ? `command:${namespace}:${name}` : `${kind}:${name}`;
+}

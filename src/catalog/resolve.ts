@@ -1,0 +1,101 @@
+// Reference resolution, set-based: one statement per kind of reference, limited to the rows an
+// import could have changed (the changed agents' own references, and references by name to
+// anything created, renamed or deleted). A name no agent has yet stays unresolved and resolves
+// when that agent arrives.
+//
+// Agent names match an agent's name or its file stem (bodies say `backend-architect` for the
+// agent named `api-scaffolding-backend-architect`). An exact name wins; among stems, one in
+// the stating agent's namespace (plugin) wins; otherwise a single match; otherwise the
+// reference stays unresolved and keeps its candidates.
+import { type SQL, sql } from "drizzle-orm";
+import { pgArray } from "./bulk.js";
+import type { AgentryTx } from "./database.js";
+
+export interface ResolveScope {
+  agentIds: readonly number[];
+  agentNames: readonly string[];
+  skillNames: readonly string[];
+  commandNames: readonly string[];
+}
+
+export async function resolveReferences(tx: AgentryTx, sourceId: number, scope: ResolveScope): Promise<void> {
+  const ids = pgArray(scope.agentIds);
+  const names = pgArray(scope.agentNames);
+  if (scope.agentIds.length > 0 || scope.agentNames.length > 0) {
+    await tx.execute(resolveEdgeSide(sourceId, ids, names, "to"));
+    await tx.execute(resolveEdgeSide(sourceId, ids, names, "from"));
+  }
+  if (scope.agentIds.length > 0 || scope.skillNames.length > 0) {
+    await tx.execute(sql`
+      update agent_skills s set skill_id = v.kid
+        from (select s2.agent_id, s2.name, k.id as kid
+                from agent_skills s2
+                join agents a on a.id = s2.agent_id
+                left join skills k on k.source_id = ${sourceId} and k.name = s2.name and k.deleted_at is null
+               where a.source_id = ${sourceId}
+                 and (s2.agent_id = any(${ids}::bigint[]) or s2.name = any(${pgArray(scope.skillNames)}::text[]))) v
+       where s.agent_id = v.agent_id and s.name = v.name and s.skill_id is distinct from v.kid`);
+  }
+  if (scope.agentIds.length > 0 || scope.commandNames.length > 0) {
+    await tx.execute(sql`
+      with refs as (
+        select m.agent_id, m.name, a.namespace as agent_ns,
+               case when position(':' in m.name) > 0 then split_part(substr(m.name, 2), ':', 1) end as ns,
+               regexp_replace(m.name, '^/(?:[^:]*:)*', '') as cmd
+          from agent_commands m join agents a on a.id = m.agent_id
+         where a.source_id = ${sourceId}
+           and (m.agent_id = any(${ids}::bigint[])
+                or regexp_replace(m.name, '^/(?:[^:]*:)*', '') = any(${pgArray(scope.commandNames)}::text[]))
+      ), matched as (
+        select r.agent_id, r.name,
+               case when r.ns is not null then (array_agg(k.id) filter (where k.namespace = r.ns))[1]
+                    when count(k.id) filter (where k.namespace = r.agent_ns) = 1
+                      then (array_agg(k.id) filter (where k.namespace = r.agent_ns))[1]
+                    when count(k.id) = 1 then (array_agg(k.id))[1] end as cid
+          from refs r
+          left join commands k on k.source_id = ${sourceId} and k.deleted_at is null and k.name = r.cmd
+         group by r.agent_id, r.name, r.ns, r.agent_ns
+      )
+      update agent_commands m set command_id = mt.cid
+        from matched mt
+       where m.agent_id = mt.agent_id and m.name = mt.name and m.command_id is distinct from mt.cid`);
+  }
+}
+
+function resolveEdgeSide(sourceId: number, ids: SQL, names: SQL, side: "to" | "from"): SQL {
+  const nameCol = sql.raw(`${side}_name`);
+  const idCol = sql.raw(`${side}_agent_id`);
+  // Candidates describe the unresolved side; the `to` side is written first, so the `from`
+  // side only replaces them when it is the one left unresolved.
+  const candidates =
+    side === "to"
+      ? sql`case when mt.chosen is null and mt.n > 1 then mt.refs end`
+      : sql`case when mt.chosen is null and mt.n > 1 then mt.refs else c.candidates end`;
+  return sql`
+    with target as (
+      select c.id, a.namespace as ns, c.${nameCol} as name
+        from collaborations c join agents a on a.id = c.agent_id
+       where c.source_id = ${sourceId}
+         and (c.agent_id = any(${ids}::bigint[]) or c.${nameCol} = any(${names}::text[]))
+         -- the stating agent's own side was set when the edge was written
+         and c.${nameCol} <> a.name
+    ), matched as (
+      select tg.id,
+             count(m.id) as n,
+             coalesce(
+               (array_agg(m.id) filter (where m.name = tg.name))[1],
+               case when count(m.id) filter (where m.namespace = tg.ns) = 1
+                    then (array_agg(m.id) filter (where m.namespace = tg.ns))[1] end,
+               case when count(m.id) = 1 then (array_agg(m.id))[1] end
+             ) as chosen,
+             array_agg(s.name || '/' || m.name order by m.name) filter (where m.id is not null) as refs
+        from target tg
+        left join agents m on m.source_id = ${sourceId} and m.deleted_at is null and (m.name = tg.name or m.stem = tg.name)
+        left join sources s on s.id = m.source_id
+       group by tg.id
+    )
+    update collaborations c set ${idCol} = mt.chosen, candidates = ${candidates}
+      from matched mt
+     where c.id = mt.id
+       and (c.${idCol} is distinct from mt.chosen or c.candidates is distinct from ${candidates})`;
+}

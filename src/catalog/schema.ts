@@ -1,0 +1,331 @@
+// The catalog's tables. Identity: a source holds files; each Markdown file is one agent, skill
+// or command, unique by name within its source (commands by namespace and name, since plugins
+// reuse command file names). A file's every version is a revision; the entity rows mirror the
+// current revision, with child rows (tools, skills, sections, edges…) replaced on change.
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  bigserial,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  pgView,
+  primaryKey,
+  serial,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
+const id = (name: string) => bigint(name, { mode: "number" });
+const created = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+const updated = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
+
+export const sources = pgTable("sources", {
+  id: serial("id").primaryKey(),
+  name: text("name").notNull().unique(),
+  /** Moves on every committed write to this source: cache keys include it. */
+  generation: bigint("generation", { mode: "number" }).notNull().default(0),
+  createdAt: created(),
+  updatedAt: updated(),
+});
+
+/** Every file imported into a source, at its path relative to the source root. */
+export const files = pgTable(
+  "files",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    sourceId: integer("source_id")
+      .notNull()
+      .references(() => sources.id),
+    path: text("path").notNull(),
+    kind: text("kind").notNull(), // agent | skill | command | plugin
+    namespace: text("namespace").notNull().default(""),
+    contentHash: text("content_hash").notNull(),
+    currentRevisionId: id("current_revision_id"),
+    deletedAt: timestamp("deleted_at", { withTimezone: true }),
+    createdAt: created(),
+    updatedAt: updated(),
+  },
+  (t) => [uniqueIndex("files_source_path").on(t.sourceId, t.path)],
+);
+
+/**
+ * One version of a file: its exact text. What the reader makes of it is derived by parsing
+ * it again (pure and about 0.3 ms a file), so a better reader improves old revisions too.
+ */
+export const revisions = pgTable(
+  "revisions",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    fileId: id("file_id")
+      .notNull()
+      .references(() => files.id),
+    number: integer("number").notNull(),
+    contentHash: text("content_hash").notNull(),
+    content: text("content").notNull(),
+    createdAt: created(),
+  },
+  (t) => [uniqueIndex("revisions_file_number").on(t.fileId, t.number)],
+);
+
+export const plugins = pgTable(
+  "plugins",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    sourceId: integer("source_id")
+      .notNull()
+      .references(() => sources.id),
+    fileId: id("file_id")
+      .notNull()
+      .references(() => files.id),
+    name: text("name").notNull(),
+    version: text("version"),
+    description: text("description"),
+    manifest: jsonb("manifest").notNull(),
+    deletedAt: timestamp("deleted_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("plugins_source_file").on(t.fileId),
+    index("plugins_source_name").on(t.sourceId, t.name),
+  ],
+);
+
+export const agents = pgTable(
+  "agents",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    sourceId: integer("source_id")
+      .notNull()
+      .references(() => sources.id),
+    fileId: id("file_id")
+      .notNull()
+      .references(() => files.id),
+    revisionId: id("revision_id").notNull(),
+    namespace: text("namespace").notNull().default(""),
+    name: text("name").notNull(),
+    /** The file name without extension: bodies often mention agents by it. */
+    stem: text("stem").notNull(),
+    description: text("description"),
+    modelRaw: text("model_raw"),
+    modelFamily: text("model_family"),
+    color: text("color"),
+    /** inherit | none | all | list */
+    toolsMode: text("tools_mode").notNull(),
+    body: text("body").notNull(),
+    search: tsvector("search")
+      .notNull()
+      .generatedAlwaysAs(
+        sql`setweight(to_tsvector('english', replace(coalesce(name, ''), '-', ' ')), 'A') || setweight(to_tsvector('english', coalesce(description, '')), 'B') || setweight(to_tsvector('english', left(coalesce(body, ''), 100000)), 'C')`,
+      ),
+    deletedAt: timestamp("deleted_at", { withTimezone: true }),
+    createdAt: created(),
+    updatedAt: updated(),
+  },
+  (t) => [
+    uniqueIndex("agents_source_name").on(t.sourceId, t.name),
+    index("agents_file").on(t.fileId),
+    index("agents_name").on(t.name),
+    index("agents_stem").on(t.sourceId, t.stem),
+    index("agents_model_family").on(t.modelFamily),
+    index("agents_search").using("gin", t.search),
+  ],
+);
+
+export const skills = pgTable(
+  "skills",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    sourceId: integer("source_id")
+      .notNull()
+      .references(() => sources.id),
+    fileId: id("file_id")
+      .notNull()
+      .references(() => files.id),
+    revisionId: id("revision_id").notNull(),
+    namespace: text("namespace").notNull().default(""),
+    name: text("name").notNull(),
+    description: text("description"),
+    deletedAt: timestamp("deleted_at", { withTimezone: true }),
+  },
+  (t) => [uniqueIndex("skills_source_name").on(t.sourceId, t.name), index("skills_file").on(t.fileId)],
+);
+
+export const commands = pgTable(
+  "commands",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    sourceId: integer("source_id")
+      .notNull()
+      .references(() => sources.id),
+    fileId: id("file_id")
+      .notNull()
+      .references(() => files.id),
+    revisionId: id("revision_id").notNull(),
+    namespace: text("namespace").notNull().default(""),
+    name: text("name").notNull(),
+    description: text("description"),
+    deletedAt: timestamp("deleted_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("commands_source_ns_name").on(t.sourceId, t.namespace, t.name),
+    index("commands_file").on(t.fileId),
+  ],
+);
+
+/** Tool names are global: `Read` is the same tool in every source. */
+export const tools = pgTable("tools", {
+  id: serial("id").primaryKey(),
+  name: text("name").notNull().unique(),
+  kind: text("kind").notNull(), // builtin | mcp | wildcard | other
+  server: text("server"),
+});
+
+export const agentTools = pgTable(
+  "agent_tools",
+  {
+    agentId: id("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    toolId: integer("tool_id")
+      .notNull()
+      .references(() => tools.id),
+    tier: text("tier").notNull(), // essential | optional | specialized | none
+    position: smallint("position").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.agentId, t.toolId] }), index("agent_tools_tool").on(t.toolId)],
+);
+
+/** A skill an agent names; `skill_id` is set once a skill of that name exists in the source. */
+export const agentSkills = pgTable(
+  "agent_skills",
+  {
+    agentId: id("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    origin: text("origin").notNull(), // frontmatter | body
+    position: smallint("position").notNull(),
+    skillId: id("skill_id").references(() => skills.id),
+    evidenceLine: integer("evidence_line"),
+    evidenceText: text("evidence_text"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.agentId, t.name] }),
+    index("agent_skills_name").on(t.name),
+    index("agent_skills_skill").on(t.skillId),
+  ],
+);
+
+export const agentCommands = pgTable(
+  "agent_commands",
+  {
+    agentId: id("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    position: smallint("position").notNull(),
+    commandId: id("command_id").references(() => commands.id),
+    evidenceLine: integer("evidence_line").notNull(),
+    evidenceText: text("evidence_text").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.agentId, t.name] })],
+);
+
+export const examples = pgTable(
+  "examples",
+  {
+    agentId: id("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    position: smallint("position").notNull(),
+    context: text("context"),
+    userText: text("user_text"),
+    assistantText: text("assistant_text"),
+    commentary: text("commentary"),
+  },
+  (t) => [primaryKey({ columns: [t.agentId, t.position] })],
+);
+
+export const sections = pgTable(
+  "sections",
+  {
+    agentId: id("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    position: smallint("position").notNull(),
+    title: text("title").notNull(),
+    key: text("key").notNull(),
+    level: smallint("level").notNull(),
+    line: integer("line").notNull(),
+    endLine: integer("end_line").notNull(),
+    // No text column: a section's text is its lines of the agent's body (see catalog reads).
+  },
+  (t) => [primaryKey({ columns: [t.agentId, t.position] })],
+);
+
+/**
+ * A collaboration edge stated in `agent_id`'s file. `from_agent_id` / `to_agent_id` are set
+ * when the names resolve to agents of the same source; an unresolved side keeps its name, and
+ * `candidates` lists the refs an ambiguous name could mean.
+ */
+export const collaborations = pgTable(
+  "collaborations",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    agentId: id("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    // No foreign keys but agent_id: the resolver maintains these, and a trigger per key per
+    // row was a third of the insert time of an import.
+    sourceId: integer("source_id").notNull(),
+    kind: text("kind").notNull(), // handoff | peer | mention
+    fromName: text("from_name").notNull(),
+    toName: text("to_name").notNull(),
+    fromAgentId: id("from_agent_id"),
+    toAgentId: id("to_agent_id"),
+    candidates: text("candidates").array(),
+    summary: text("summary"),
+    attributes: jsonb("attributes").notNull().default({}),
+    phase: text("phase"),
+    section: text("section"),
+    evidenceLine: integer("evidence_line").notNull(),
+    evidenceText: text("evidence_text").notNull(),
+  },
+  (t) => [
+    index("collaborations_agent").on(t.agentId),
+    index("collaborations_from").on(t.fromAgentId, t.kind),
+    index("collaborations_to").on(t.toAgentId, t.kind),
+    index("collaborations_source_to_name").on(t.sourceId, t.toName),
+    index("collaborations_source_from_name").on(t.sourceId, t.fromName),
+  ],
+);
+
+/** Every reference that points at nothing yet: edges, skills and commands. */
+export const unresolvedReferences = pgView("unresolved_references", {
+  sourceId: integer("source_id").notNull(),
+  agentId: id("agent_id").notNull(),
+  kind: text("kind").notNull(), // collaborator | skill | command
+  name: text("name").notNull(),
+  candidates: text("candidates").array(),
+  evidenceLine: integer("evidence_line"),
+  evidenceText: text("evidence_text"),
+}).as(sql`
+  select c.source_id, c.agent_id, 'collaborator' as kind,
+         case when c.to_agent_id is null then c.to_name else c.from_name end as name,
+         c.candidates, c.evidence_line, c.evidence_text
+    from collaborations c join agents a on a.id = c.agent_id and a.deleted_at is null
+   where c.kind <> 'mention' and (c.to_agent_id is null or c.from_agent_id is null)
+  union all
+  select a.source_id, s.agent_id, 'skill', s.name, null, s.evidence_line, s.evidence_text
+    from agent_skills s join agents a on a.id = s.agent_id and a.deleted_at is null
+   where s.skill_id is null
+  union all
+  select a.source_id, m.agent_id, 'command', m.name, null, m.evidence_line, m.evidence_text
+    from agent_commands m join agents a on a.id = m.agent_id and a.deleted_at is null
+   where m.command_id is null
+`);

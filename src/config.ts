@@ -1,0 +1,70 @@
+// The one typed configuration, read from environment variables (Node) or bindings (Worker)
+// and validated with zod: a missing or malformed value fails with a message naming it.
+import { z } from "zod";
+
+export const driverSchema = z.enum(["pglite", "pg", "neon-http", "neon-ws"]);
+export type DriverName = z.infer<typeof driverSchema>;
+
+const envSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .refine((v) => v === "" || v === "memory://" || /^postgres(ql)?:\/\//.test(v), {
+      message: "must be memory:// or a postgres:// URL",
+    })
+    .optional(),
+  AGENTRY_DB_DRIVER: driverSchema.optional(),
+  AGENTRY_DATA_DIR: z.string().min(1).optional(),
+  /** Where Neon's WebSocket proxy is, as host:port/path (a local relay in development). */
+  AGENTRY_NEON_WS_PROXY: z.string().min(1).optional(),
+  /** Neon's HTTP SQL endpoint (a local stand-in in development). */
+  AGENTRY_NEON_HTTP_ENDPOINT: z.string().url().optional(),
+  /** Plain ws:// and no TLS to the proxy: only for local stand-ins. */
+  AGENTRY_NEON_INSECURE: z.enum(["0", "1", "true", "false"]).optional(),
+});
+
+export interface DatabaseConfig {
+  driver: DriverName;
+  /** postgres:// URL for pg and Neon; null for PGlite. */
+  url: string | null;
+  /** PGlite data directory, or null for an in-memory database. */
+  dataDir: string | null;
+  neon: { wsProxy: string | null; httpEndpoint: string | null; insecure: boolean };
+}
+
+export class ConfigError extends Error {}
+
+export function readDatabaseConfig(env: Record<string, string | undefined>): DatabaseConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const msg = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new ConfigError(`invalid configuration: ${msg}`);
+  }
+  const e = parsed.data;
+  const url = e.DATABASE_URL || null;
+  const neon = {
+    wsProxy: e.AGENTRY_NEON_WS_PROXY ?? null,
+    httpEndpoint: e.AGENTRY_NEON_HTTP_ENDPOINT ?? null,
+    insecure: e.AGENTRY_NEON_INSECURE === "1" || e.AGENTRY_NEON_INSECURE === "true",
+  };
+  if (url === null || url === "memory://") {
+    if (e.AGENTRY_DB_DRIVER && e.AGENTRY_DB_DRIVER !== "pglite") {
+      throw new ConfigError(
+        `invalid configuration: AGENTRY_DB_DRIVER=${e.AGENTRY_DB_DRIVER} needs a postgres:// DATABASE_URL`,
+      );
+    }
+    return {
+      driver: "pglite",
+      url: null,
+      dataDir: url === "memory://" ? null : (e.AGENTRY_DATA_DIR ?? ".agentry"),
+      neon,
+    };
+  }
+  const driver = e.AGENTRY_DB_DRIVER ?? "pg";
+  if (driver === "pglite") {
+    throw new ConfigError(
+      "invalid configuration: AGENTRY_DB_DRIVER=pglite cannot use a postgres:// DATABASE_URL",
+    );
+  }
+  return { driver, url, dataDir: null, neon };
+}
