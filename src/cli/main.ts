@@ -1,6 +1,16 @@
 // The `agentry` command. Each subcommand lives in its own file; this one only wires arguments.
 import { Command, CommanderError } from "commander";
+import { SourceNotFoundError } from "../catalog/export.js";
+import { ConfigError } from "../config.js";
 import { parseDefinition } from "../definitions/index.js";
+import {
+  type DatabaseFlags,
+  type ExportFlags,
+  exportCommand,
+  type ImportFlags,
+  importCommand,
+  migrateCommand,
+} from "./catalog-commands.js";
 import { findDefinitionFiles, readText, UsageError } from "./files.js";
 import { type Output, validate } from "./validate.js";
 
@@ -38,7 +48,50 @@ export function buildProgram(): Command {
       process.exitCode = def.diagnostics.some((d) => d.severity === "error") ? 1 : 0;
     });
 
+  const databaseOption = [
+    "--database-url <url>",
+    "overrides DATABASE_URL (postgres://… or memory://)",
+  ] as const;
+
+  program
+    .command("migrate")
+    .description("apply the database migrations in drizzle/")
+    .option(...databaseOption)
+    .action(async (opts: DatabaseFlags) => {
+      process.exitCode = await migrateCommand(opts, io);
+    });
+
+  program
+    .command("import")
+    .description("import agent, skill, command and plugin files into a source of the catalog")
+    .argument("<paths...>", "files or directories")
+    .requiredOption("--source <name>", "the source to import into (created on first import)")
+    .option("--prune", "soft-delete what the source holds that these paths no longer have")
+    .option("--json", "print the report as JSON")
+    .option("--batch-size <n>", "files per transaction", (v) => positiveInt("--batch-size", v))
+    .option(...databaseOption)
+    .action(async (paths: string[], opts: ImportFlags) => {
+      process.exitCode = await importCommand(paths, opts, io);
+    });
+
+  program
+    .command("export")
+    .description("write every file of a source back at its original path, byte for byte")
+    .requiredOption("--source <name>", "the source to export")
+    .requiredOption("--out <dir>", "the folder to write into")
+    .option(...databaseOption)
+    .action(async (opts: ExportFlags) => {
+      process.exitCode = await exportCommand(opts, io);
+    });
+
   return program;
+}
+
+function positiveInt(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`${flag} must be a positive integer, not "${value}"`);
+  return n;
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
@@ -49,7 +102,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       process.exitCode = e.exitCode === 0 ? 0 : 2;
       return;
     }
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof ConfigError || e instanceof SourceNotFoundError) {
       io.err(`agentry: ${e.message}`);
       process.exitCode = 2;
       return;

@@ -1,8 +1,13 @@
 // The `agentry` command as a user runs it: through bin/agentry.js in a child process.
 import { execFile } from "node:child_process";
-import { resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { findDefinitionFiles } from "../../src/cli/files.js";
+import { freshPostgresDatabase, postgresAvailable } from "../support/databases.js";
 
 const BIN = resolve(import.meta.dirname, "../../bin/agentry.js");
 const FIXTURES = resolve(import.meta.dirname, "../fixtures");
@@ -85,5 +90,46 @@ describe("agentry parse", () => {
       "peer:payments-ledger-keeper>fraud-analyst",
     ]);
     expect(def.commands.map((c: { name: string }) => c.name)).toEqual(["/payments:reconcile"]);
+  });
+});
+
+describe.runIf(await postgresAvailable())("agentry import and export", () => {
+  it("imports, re-imports unchanged, reports failures with positions, and exports byte for byte", async () => {
+    const fresh = await freshPostgresDatabase();
+    const out = await mkdtemp(join(tmpdir(), "agentry-export-"));
+    try {
+      const db = ["--database-url", fresh.url];
+      const first = await run("import", "catalog", "--source", "fixtures", ...db);
+      expect(first.code).toBe(0);
+      expect(first.stderr).toMatch(
+        /source "fixtures": 6 created, 0 updated, 0 unchanged, 0 deleted, 0 failed/,
+      );
+      const again = await run("import", "catalog", "--source", "fixtures", "--json", ...db);
+      expect(JSON.parse(again.stdout).unchanged).toHaveLength(6);
+
+      const broken = await run("import", "broken", "--source", "broken", ...db);
+      expect(broken.code).toBe(1);
+      expect(broken.stdout).toContain(
+        ".claude-plugin/plugin.json:4:1: error: plugin manifest is not valid JSON",
+      );
+      expect(broken.stderr).toMatch(/1 created, 0 updated, 0 unchanged, 0 deleted, 2 failed/);
+
+      const exported = await run("export", "--source", "fixtures", "--out", out, ...db);
+      expect(exported.code).toBe(0);
+      for (const f of await findDefinitionFiles([join(FIXTURES, "catalog")])) {
+        expect(readFileSync(join(out, f.relativePath), "utf8")).toBe(readFileSync(f.path, "utf8"));
+      }
+      const missing = await run("export", "--source", "nope", "--out", out, ...db);
+      expect([missing.code, missing.stderr.trim()]).toEqual([2, 'agentry: no source named "nope"']);
+    } finally {
+      await fresh.drop();
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+
+  it("names a missing --source as a usage error", async () => {
+    const r = await run("import", "catalog");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("required option '--source <name>' not specified");
   });
 });

@@ -57,7 +57,7 @@ export interface DriverCase {
 
 let counter = 0;
 
-async function freshPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+export async function freshPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `agentry_t_${process.pid}_${Date.now().toString(36)}_${counter++}`;
   const admin = new pg.Client({ connectionString: POSTGRES_URL });
   await admin.connect();
