@@ -68,3 +68,33 @@ export function readDatabaseConfig(env: Record<string, string | undefined>): Dat
   }
   return { driver, url, dataDir: null, neon };
 }
+
+const serverEnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  HOST: z.string().min(1).optional(),
+  /** Load examples/ into an empty catalog on start. */
+  AGENTRY_EXAMPLES: z.enum(["0", "1", "true", "false"]).optional(),
+});
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  loadExamples: boolean;
+  database: DatabaseConfig;
+}
+
+export function readServerConfig(env: Record<string, string | undefined>): ServerConfig {
+  const parsed = serverEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const msg = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new ConfigError(`invalid configuration: ${msg}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT ?? 4000,
+    host: e.HOST ?? "127.0.0.1",
+    loadExamples:
+      e.AGENTRY_EXAMPLES === undefined ? true : e.AGENTRY_EXAMPLES === "1" || e.AGENTRY_EXAMPLES === "true",
+    database: readDatabaseConfig(env),
+  };
+}

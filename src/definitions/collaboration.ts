@@ -13,7 +13,9 @@ type Mode = "upstream" | "downstream" | "peer";
 
 const UPSTREAM = /upstream|receives?\s+(?:input|work|requests?)|inputs?\s+from|depends\s+on/i;
 const DOWNSTREAM = /downstream|provides?\s+output|outputs?\s+to|hands?\s*-?\s*offs?\s+to|delivers?\s+to/i;
-const PEER = /\bpeers?\b|works?\s+alongside|parallel\s+collaboration/i;
+// Not any "peer": a "Peer review" section lists review steps, not agents.
+const PEER =
+  /\bpeer\s+(?:collaboration|agents?|collaborators?)\b|^peers$|works?\s+alongside|parallel\s+collaboration/i;
 const COLLAB_PARENT = /collaborat|coordinat|integration|hand-?offs?|team|cross-agent|works?\s+with/i;
 const WORKING_WITH = /^(?:working|collaborating|coordinating|partnering)\s+with\s+(?:the\s+)?(.+)$/i;
 const INTEGRATION_LEAD =

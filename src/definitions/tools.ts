@@ -16,8 +16,9 @@ export function classifyTool(name: string, tier: ToolTier): Tool {
     if (server) tool.server = server;
     return tool;
   }
-  if (name.includes("*")) return { name, tier, kind: "wildcard" };
+  // `Bash(git diff:*)` is the Bash tool limited to a command pattern, not a wildcard tool.
   if (/^[A-Za-z][\w-]*(?:\(.*\))?$/.test(name)) return { name, tier, kind: "builtin" };
+  if (name.includes("*")) return { name, tier, kind: "wildcard" };
   return { name, tier, kind: "other" };
 }
 

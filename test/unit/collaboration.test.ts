@@ -65,6 +65,10 @@ describe("collaboration edges", () => {
     ]);
   });
 
+  it("does not read a 'Peer review' section as peers", () => {
+    expect(edges("## Peer review\n- **Checklist**: run it\n")).toEqual([]);
+  });
+
   it("ignores 'Working with' headings outside collaboration sections", () => {
     expect(edges("## Tips\n### Working with Large Files\n- stream them\n")).toEqual([]);
   });

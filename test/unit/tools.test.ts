@@ -40,7 +40,7 @@ describe("tools", () => {
     expect(items).toEqual([
       { name: "mcp__github__create_issue", tier: "none", kind: "mcp", server: "github" },
       { name: "mcp__slack__*", tier: "none", kind: "wildcard", server: "slack" },
-      { name: "Bash(git:*)", tier: "none", kind: "wildcard" },
+      { name: "Bash(git:*)", tier: "none", kind: "builtin" },
       { name: "my custom tool?", tier: "none", kind: "other" },
     ]);
   });

@@ -1,0 +1,218 @@
+// Neighbourhoods and paths in the collaboration graph, each computed by one statement with one
+// recursive CTE. The recursion is breadth-first by level, and its working row is the whole
+// level: (depth, frontier ids, ids seen so far). Carrying the seen set as an array is what a
+// row-per-node recursion cannot do (its recursive term sees only the previous level), so each
+// agent is expanded once and the work stays proportional to the nodes reached, not to the
+// number of walks. Only resolved edges between live agents, stated by live agents, are
+// followed. Peer edges are undirected: they are followed both ways in every direction mode.
+import { type SQL, sql } from "drizzle-orm";
+import { pgArray } from "../bulk.js";
+import type { Executor } from "../database.js";
+import {
+  COLLABORATION_KINDS,
+  type CollaborationEdge,
+  type CollaborationKind,
+  EDGE_COLUMNS,
+  type EdgeRow,
+  toEdge,
+} from "./collaborations.js";
+import { checkCount, distinct, num, query } from "./internal.js";
+
+export type GraphDirection = "out" | "in" | "both";
+
+export interface AgentGraphArgs {
+  rootIds: readonly number[];
+  /** Hops from the roots (0: the roots alone). */
+  depth: number;
+  kinds?: readonly CollaborationKind[];
+  /** out: follow edges from → to; in: to → from; both (default): either way. */
+  direction?: GraphDirection;
+  /** At most this many nodes are returned, nearest first (then by id). */
+  nodeBudget: number;
+}
+
+export interface GraphNode {
+  id: number;
+  /** Hops from the nearest root. */
+  depth: number;
+}
+
+export interface AgentGraph {
+  /** The returned agents' ids, nearest first, then by id (aligned with `nodes`). */
+  nodeIds: number[];
+  nodes: GraphNode[];
+  /** Every resolved edge of the requested kinds between two returned agents, by id. */
+  edges: CollaborationEdge[];
+  /** More agents were reachable within `depth` than `nodeBudget` allowed. */
+  truncated: boolean;
+}
+
+/** The kinds to follow forwards (from → to) and backwards (to → from). */
+function traversal(
+  kinds: readonly CollaborationKind[] | undefined,
+  direction: GraphDirection,
+): { forward: SQL; backward: SQL; all: SQL } {
+  const all = distinct(kinds ?? COLLABORATION_KINDS);
+  const peers = all.filter((k) => k === "peer");
+  return {
+    forward: pgArray(direction === "in" ? peers : all),
+    backward: pgArray(direction === "out" ? peers : all),
+    all: pgArray(all),
+  };
+}
+
+// One step from each frontier agent, as (node, next, edge: negative when walked backwards),
+// over edges stated by live agents to live agents. The frontier is unnested and joined, which
+// gives index lookups per frontier agent; `= any(array)` on an array that is not a constant
+// cannot be hashed. The liveness of `next` is checked here, per edge: checked after the
+// DISTINCT … ORDER BY … LIMIT of a level, it led Postgres to walk every agent in id order
+// (measured: 215 ms against 31 ms for 500 of 2,000 agents).
+const STEP = (frontier: SQL, forward: SQL, backward: SQL) => sql`
+  select f.node, c.to_agent_id as next, c.id as edge
+    from unnest(${frontier}) as f(node)
+    join collaborations c on c.from_agent_id = f.node and c.to_agent_id is not null and c.kind = any(${forward}::text[])
+    join agents st on st.id = c.agent_id and st.deleted_at is null
+    join agents nx on nx.id = c.to_agent_id and nx.deleted_at is null
+  union all
+  select f.node, c.from_agent_id, -c.id
+    from unnest(${frontier}) as f(node)
+    join collaborations c on c.to_agent_id = f.node and c.from_agent_id is not null and c.kind = any(${backward}::text[])
+    join agents st on st.id = c.agent_id and st.deleted_at is null
+    join agents nx on nx.id = c.from_agent_id and nx.deleted_at is null`;
+
+// Whether an agent is already in the walk; an anti-join on the unnested set, for the same reason.
+const UNSEEN = (id: SQL) => sql`not exists (select 1 from unnest(w.seen) as v(id) where v.id = ${id})`;
+
+export async function agentGraph(db: Executor, args: AgentGraphArgs): Promise<AgentGraph> {
+  checkCount("depth", args.depth);
+  checkCount("nodeBudget", args.nodeBudget);
+  const roots = distinct(args.rootIds);
+  if (roots.length === 0) return { nodeIds: [], nodes: [], edges: [], truncated: false };
+  const { forward, backward, all } = traversal(args.kinds, args.direction ?? "both");
+  const budget = args.nodeBudget;
+  const [row] = await query<{ total: unknown; nodes: GraphNode[]; edges: EdgeRow[] }>(
+    db,
+    // A level is expanded only while the seen set is within the budget, and takes at most as
+    // many new agents as it takes to exceed it: that is enough to know whether more were
+    // reachable, without walking a hub's whole neighbourhood for nothing.
+    sql`with recursive walk(depth, frontier, seen) as (
+          select 0, coalesce(array_agg(a.id order by a.id), '{}'::bigint[]), coalesce(array_agg(a.id), '{}'::bigint[])
+            from agents a where a.id = any(${pgArray(roots)}::bigint[]) and a.deleted_at is null
+          union all
+          select w.depth + 1, n.ids, w.seen || n.ids
+            from walk w
+            cross join lateral (
+              select coalesce(array_agg(x.next order by x.next), '{}'::bigint[]) as ids
+                from (select distinct e.next
+                        from (${STEP(sql`w.frontier`, forward, backward)}) e
+                       where ${UNSEEN(sql`e.next`)}
+                       order by e.next
+                       limit ${budget + 1} - cardinality(w.seen)) x
+            ) n
+           where w.depth < ${args.depth} and cardinality(w.frontier) > 0 and cardinality(w.seen) <= ${budget}
+        ), reached as (
+          select w.depth, f.id from walk w cross join unnest(w.frontier) as f(id)
+        ), kept as (
+          select r.id, r.depth from reached r order by r.depth, r.id limit ${budget}
+        )
+        select (select count(*) from reached) as total,
+               (select coalesce(json_agg(json_build_object('id', k.id, 'depth', k.depth) order by k.depth, k.id), '[]'::json)
+                  from kept k) as nodes,
+               (select coalesce(json_agg(to_json(c) order by c.id), '[]'::json)
+                  from (select ${EDGE_COLUMNS}
+                          from collaborations c
+                          join kept kf on kf.id = c.from_agent_id
+                          join kept kt on kt.id = c.to_agent_id
+                          join agents st on st.id = c.agent_id and st.deleted_at is null
+                         where c.kind = any(${all}::text[])) c) as edges`,
+  );
+  const nodes = row!.nodes.map((n) => ({ id: num(n.id), depth: num(n.depth) }));
+  return {
+    nodeIds: nodes.map((n) => n.id),
+    nodes,
+    edges: row!.edges.map((e) => toEdge(e)),
+    truncated: num(row!.total) > budget,
+  };
+}
+
+export interface PathArgs {
+  kinds?: readonly CollaborationKind[];
+  /** The longest path looked for, in edges. */
+  maxDepth: number;
+  /** Follow edges only from → to (peers both ways). By default any edge is followed either way. */
+  directed?: boolean;
+}
+
+export interface PathStep {
+  edge: CollaborationEdge;
+  /** forward: walked from the edge's `from` to its `to`; backward: against it. */
+  direction: "forward" | "backward";
+  /** The agents this step leaves and reaches. */
+  fromAgentId: number;
+  toAgentId: number;
+}
+
+export interface CollaborationPath {
+  /** The agents along the path, `fromId` first and `toId` last. */
+  agentIds: number[];
+  steps: PathStep[];
+}
+
+/**
+ * A shortest path from one agent to another, or null when there is none within `maxDepth`.
+ * Among shortest paths the choice is deterministic. Each frontier agent carries the path that
+ * reached it (edge ids, negative when walked backwards), so the answer needs no second walk.
+ */
+export async function collaborationPath(
+  db: Executor,
+  fromId: number,
+  toId: number,
+  args: PathArgs,
+): Promise<CollaborationPath | null> {
+  checkCount("maxDepth", args.maxDepth);
+  const { forward, backward } = traversal(args.kinds, args.directed ? "out" : "both");
+  const rows = await query<EdgeRow & { step: unknown; hit: string }>(
+    db,
+    sql`with recursive walk(depth, frontier, paths, seen) as (
+          select 0, array[a.id], array['']::text[], array[a.id]
+            from agents a
+           where a.id = ${fromId}::bigint and a.deleted_at is null
+             and exists (select 1 from agents b where b.id = ${toId}::bigint and b.deleted_at is null)
+          union all
+          select w.depth + 1, n.ids, n.paths, w.seen || n.ids
+            from walk w
+            cross join lateral (
+              select coalesce(array_agg(x.next order by x.next), '{}'::bigint[]) as ids,
+                     coalesce(array_agg(x.path order by x.next), '{}'::text[]) as paths
+                from (select distinct on (e.next) e.next, f.path || ',' || e.edge as path
+                        from (${STEP(sql`w.frontier`, forward, backward)}) e
+                        join unnest(w.frontier, w.paths) as f(node, path) on f.node = e.node
+                       where ${UNSEEN(sql`e.next`)}
+                       order by e.next, f.path || ',' || e.edge) x
+            ) n
+           where w.depth < ${args.maxDepth} and cardinality(w.frontier) > 0 and not ${toId}::bigint = any(w.frontier)
+        ), hit as (
+          select f.path from walk w cross join unnest(w.frontier, w.paths) as f(node, path)
+           where f.node = ${toId}::bigint
+           order by w.depth limit 1
+        )
+        select hit.path as hit, s.step, ${EDGE_COLUMNS}
+          from hit
+          left join lateral unnest(string_to_array(substr(hit.path, 2), ',')::bigint[]) with ordinality as s(step, ord) on true
+          left join collaborations c on c.id = abs(s.step)
+         order by s.ord`,
+  );
+  if (rows.length === 0) return null;
+  const agentIds = [fromId];
+  const steps: PathStep[] = [];
+  for (const r of rows) {
+    if (r.step === null || r.step === undefined) continue;
+    const edge = toEdge(r);
+    const backwards = num(r.step) < 0;
+    const from = agentIds.at(-1)!;
+    const to = backwards ? edge.fromAgentId! : edge.toAgentId!;
+    steps.push({ edge, direction: backwards ? "backward" : "forward", fromAgentId: from, toAgentId: to });
+    agentIds.push(to);
+  }
+  return { agentIds, steps };
+}

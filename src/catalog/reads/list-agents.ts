@@ -1,0 +1,163 @@
+// The agent listing: filters, full-text search, three orderings and keyset pagination, in one
+// statement per page. The total count comes from the same statement: the filtered set is a
+// CTE counted once, and the page is left-joined to that count so that an empty page (past the
+// end) still reports it.
+import { type SQL, sql } from "drizzle-orm";
+import type { Executor } from "../database.js";
+import { AGENT_COLUMNS, type AgentRow, type AgentSummary, toAgentSummary } from "./agents.js";
+import { InvalidArgumentError } from "./errors.js";
+import { checkCount, decodeCursor, encodeCursor, type Page, query } from "./internal.js";
+
+export type AgentOrder = "NAME" | "UPDATED_AT" | "RELEVANCE";
+
+export interface AgentFilter {
+  /** Source name. */
+  source?: string;
+  /** Plugin namespace ("" for agents outside plugins). */
+  namespace?: string;
+  modelFamily?: string;
+  /** An agent that lists this tool, in any tier. */
+  tool?: string;
+  /** An agent that names this skill (frontmatter or body), resolved or not. */
+  skill?: string;
+  color?: string;
+  /**
+   * Web-search syntax ("quoted phrase", -excluded, or), matched against the name, description
+   * and body, weighted in that order. Blank text filters nothing.
+   */
+  text?: string;
+}
+
+export interface ListAgentsArgs {
+  filter?: AgentFilter;
+  /**
+   * NAME (default): by name, byte order, then id. UPDATED_AT: most recently updated first.
+   * RELEVANCE: best full-text match first; only with `filter.text`.
+   */
+  orderBy?: AgentOrder;
+  /** Page size; the caller enforces its cap. */
+  first: number;
+  after?: string | null;
+}
+
+export interface ListedAgent extends AgentSummary {
+  /** This agent's pagination cursor (for Relay edges). */
+  cursor: string;
+  /** The full-text rank (ts_rank_cd) when `filter.text` was given, else null. */
+  rank: number | null;
+}
+
+export type AgentPage = Page<ListedAgent>;
+
+interface ListRow extends AgentRow {
+  total: unknown;
+  sort_key: string | null;
+  rank: number | null;
+}
+
+export async function listAgents(db: Executor, args: ListAgentsArgs): Promise<AgentPage> {
+  const filter = args.filter ?? {};
+  const order = args.orderBy ?? "NAME";
+  checkCount("first", args.first);
+  const text = filter.text?.trim() ? filter.text : null;
+  if (order === "RELEVANCE" && text === null)
+    throw new InvalidArgumentError("orderBy", "RELEVANCE needs a text filter");
+  const after = args.after ? decodeCursor(args.after, order) : null;
+
+  const where: SQL[] = [sql`a.deleted_at is null`];
+  if (filter.source !== undefined)
+    where.push(sql`a.source_id = (select id from sources where name = ${filter.source})`);
+  if (filter.namespace !== undefined) where.push(sql`a.namespace = ${filter.namespace}`);
+  if (filter.modelFamily !== undefined) where.push(sql`a.model_family = ${filter.modelFamily}`);
+  if (filter.color !== undefined) where.push(sql`a.color = ${filter.color}`);
+  if (filter.tool !== undefined)
+    where.push(sql`exists (select 1 from agent_tools x join tools tl on tl.id = x.tool_id
+                            where x.agent_id = a.id and tl.name = ${filter.tool})`);
+  if (filter.skill !== undefined)
+    where.push(
+      sql`exists (select 1 from agent_skills x where x.agent_id = a.id and x.name = ${filter.skill})`,
+    );
+  if (text !== null) where.push(sql`a.search @@ websearch_to_tsquery('english', ${text})`);
+  const rank =
+    text !== null ? sql`ts_rank_cd(a.search, websearch_to_tsquery('english', ${text}))` : sql`null::real`;
+
+  // Each ordering: its ORDER BY, the key the cursor keeps (as Postgres prints it, to compare
+  // back exactly), and the keyset condition for rows after the cursor. Names sort in byte
+  // order (collate "C") so that pages agree whatever the database's collation.
+  let orderBy: SQL;
+  let sortKey: SQL;
+  let keyset: SQL = sql`true`;
+  switch (order) {
+    case "NAME":
+      orderBy = sql`m.name collate "C", m.id`;
+      sortKey = sql`m.name`;
+      if (after)
+        keyset = sql`(m.name collate "C", m.id) > (${String(after.key)}::text collate "C", ${after.id}::bigint)`;
+      break;
+    case "UPDATED_AT":
+      orderBy = sql`m.updated_at desc, m.id desc`;
+      // to_json prints ISO 8601 with microseconds whatever the session's DateStyle.
+      sortKey = sql`to_json(m.updated_at) #>> '{}'`;
+      if (after)
+        keyset = sql`(m.updated_at, m.id) < (${String(after.key)}::timestamptz, ${after.id}::bigint)`;
+      break;
+    case "RELEVANCE":
+      orderBy = sql`m.rank desc, m.id`;
+      sortKey = sql`m.rank::text`;
+      if (after)
+        keyset = sql`(m.rank < ${String(after.key)}::real or (m.rank = ${String(after.key)}::real and m.id > ${after.id}::bigint))`;
+      break;
+  }
+
+  const rows = await query<ListRow>(
+    db,
+    sql`with matched as (
+          select a.id, a.name, a.updated_at, ${rank} as rank
+            from agents a
+           where ${sql.join(where, sql` and `)}
+        ), page as (
+          select m.id, m.rank, ${sortKey} as sort_key
+            from matched m
+           where ${keyset}
+           order by ${orderBy}
+           limit ${args.first + 1}
+        )
+        select c.total, p.sort_key, p.rank, ${AGENT_COLUMNS}
+          from (select count(*) as total from matched) c
+          left join (page p
+                     join agents a on a.id = p.id
+                     join sources s on s.id = a.source_id
+                     join files f on f.id = a.file_id
+                     join revisions r on r.id = a.revision_id) on true
+         order by ${sql.raw(orderFor(order))}`,
+  );
+
+  const total = Number(rows[0]?.total ?? 0);
+  const present = rows.filter((r) => r.id !== null && r.id !== undefined);
+  const hasNextPage = present.length > args.first;
+  const kept = present.slice(0, args.first);
+  const nodes = kept.map((r) => ({
+    ...toAgentSummary(r),
+    rank: r.rank === null ? null : Number(r.rank),
+    cursor: encodeCursor(order, r.sort_key, Number(r.id)),
+  }));
+  const last = kept.at(-1);
+  return {
+    nodes,
+    hasNextPage,
+    endCursor: last ? encodeCursor(order, last.sort_key, Number(last.id)) : null,
+    totalCount: total,
+  };
+}
+
+/** The page's order again, outside: a join does not keep the order of its inputs. */
+function orderFor(order: AgentOrder): string {
+  switch (order) {
+    case "NAME":
+      return `a.name collate "C", a.id`;
+    case "UPDATED_AT":
+      return "a.updated_at desc, a.id desc";
+    case "RELEVANCE":
+      return "p.rank desc, a.id";
+  }
+}

@@ -1,0 +1,188 @@
+// Agent: one agent definition, as of its current revision. Every list field goes through a
+// per-request dataloader keyed by agent id (loaders.ts), so a page of agents costs one
+// statement per field, not one per agent.
+import { z } from "zod";
+import {
+  type AgentSummary,
+  getAgentMarkdown,
+  getAgentsByIds,
+  NotFoundError,
+  revisionDiff,
+} from "../catalog/reads/index.js";
+import { parseDefinition } from "../definitions/index.js";
+import { builder } from "./builder.js";
+import { CollaborationKindEnum, CollaborationRef, KINDS_DESCRIPTION } from "./collaboration.js";
+import type { GraphQLContext } from "./context.js";
+import { ERROR_TYPES, invalidInput } from "./errors.js";
+import { AgentCommandRef, AgentExampleRef, AgentSectionRef, AgentSkillRef, DiagnosticRef } from "./facts.js";
+import { load } from "./loaders.js";
+import { RevisionDiffRef, RevisionRef } from "./revision.js";
+import { SourceRef } from "./source.js";
+import { AgentToolRef, ToolTierEnum } from "./tool.js";
+
+export const ModelFamilyEnum = builder.enumType("ModelFamily", {
+  values: {
+    OPUS: { value: "opus" },
+    SONNET: { value: "sonnet" },
+    HAIKU: { value: "haiku" },
+    INHERIT: { value: "inherit" },
+    OTHER: { value: "other" },
+  } as const,
+});
+
+export const ToolsModeEnum = builder.enumType("ToolsMode", {
+  description: "How the agent's tools are given.",
+  values: {
+    INHERIT: { value: "inherit", description: "No `tools` key: the agent inherits every tool." },
+    NONE: { value: "none", description: "`tools: []`: no tools." },
+    ALL: { value: "all", description: "`tools: *`: every tool." },
+    LIST: { value: "list", description: "An explicit list, possibly in tiers." },
+  } as const,
+});
+
+const ModelRef = builder.objectRef<{ raw: string; family: string }>("Model").implement({
+  fields: (t) => ({
+    raw: t.exposeString("raw", { description: "As written, e.g. `claude-sonnet-4-5` or `inherit`." }),
+    family: t.field({ type: ModelFamilyEnum, resolve: (m) => m.family as "opus" }),
+  }),
+});
+
+export const AgentRef = builder.loadableNodeRef<AgentSummary, number, number>("Agent", {
+  id: { resolve: (a) => a.id, parse: (id) => Number(id) },
+  load: async (ids, ctx) => {
+    const rows = await getAgentsByIds(ctx.db, ids);
+    return rows.map((r, i) => r ?? new NotFoundError("agent", ids[i]!));
+  },
+});
+
+/** An agent by id through the request's dataloader (one statement per batch). */
+export function loadAgent(ctx: GraphQLContext, id: number): Promise<AgentSummary> {
+  return AgentRef.getDataloader(ctx).load(id);
+}
+
+const ToolsByTierRef = builder.objectRef<{ id: number }>("ToolsByTier");
+const revisionNumber = z.number().int().min(1);
+
+AgentRef.implement({
+  description: "An agent definition: what its file says, as of its current revision.",
+  fields: (t) => ({
+    ref: t.exposeString("ref", { description: "`source/name`: stable, unique across the catalog." }),
+    name: t.exposeString("name"),
+    namespace: t.exposeString("namespace", {
+      description: "The plugin the file is in; empty outside plugins.",
+    }),
+    path: t.exposeString("path", { description: "The file's path relative to its source." }),
+    description: t.exposeString("description", { nullable: true }),
+    model: t.field({ type: ModelRef, nullable: true, resolve: (a) => a.model }),
+    color: t.exposeString("color", { nullable: true }),
+    toolsMode: t.field({ type: ToolsModeEnum, resolve: (a) => a.toolsMode }),
+    revision: t.exposeInt("revisionNumber", {
+      description: "The number of the current revision (1 for the first).",
+    }),
+    createdAt: t.field({ type: "DateTime", resolve: (a) => a.createdAt }),
+    updatedAt: t.field({ type: "DateTime", resolve: (a) => a.updatedAt }),
+    source: t.field({
+      type: SourceRef,
+      resolve: (a, _args, ctx) => SourceRef.getDataloader(ctx).load(a.sourceId),
+    }),
+    tools: t.field({
+      type: [AgentToolRef],
+      description: "The tools the agent lists, in order, with their tier; `tier` keeps one tier.",
+      args: { tier: t.arg({ type: ToolTierEnum, required: false }) },
+      resolve: async (a, args, ctx) => {
+        const tools = await load.tools(ctx).load(a.id);
+        return args.tier ? tools.filter((x) => x.tier === args.tier) : tools;
+      },
+    }),
+    toolsByTier: t.field({ type: ToolsByTierRef, resolve: (a) => ({ id: a.id }) }),
+    skills: t.field({ type: [AgentSkillRef], resolve: (a, _args, ctx) => load.skills(ctx).load(a.id) }),
+    commands: t.field({
+      type: [AgentCommandRef],
+      description: "Slash commands the body names, e.g. `/delivery:release-notes`.",
+      resolve: (a, _args, ctx) => load.commands(ctx).load(a.id),
+    }),
+    sections: t.field({ type: [AgentSectionRef], resolve: (a, _args, ctx) => load.sections(ctx).load(a.id) }),
+    examples: t.field({
+      type: [AgentExampleRef],
+      description: "The `<example>` blocks of the description, structured.",
+      resolve: (a, _args, ctx) => load.examples(ctx).load(a.id),
+    }),
+    collaborators: t.field({
+      type: [CollaborationRef],
+      description: "Edges this agent starts: handoffs it gives, its peers, agents it mentions.",
+      args: {
+        kinds: t.arg({ type: [CollaborationKindEnum], required: false, description: KINDS_DESCRIPTION }),
+      },
+      resolve: (a, args, ctx) => load.collaborators(ctx, args.kinds).load(a.id),
+    }),
+    dependents: t.field({
+      type: [CollaborationRef],
+      description:
+        "Edges that point at this agent: handoffs it receives, peers named by others, mentions of it.",
+      args: {
+        kinds: t.arg({ type: [CollaborationKindEnum], required: false, description: KINDS_DESCRIPTION }),
+      },
+      resolve: (a, args, ctx) => load.dependents(ctx, args.kinds).load(a.id),
+    }),
+    variants: t.field({
+      type: [AgentRef],
+      description: "Agents with the same name in other sources: compare them with their fields.",
+      resolve: (a, _args, ctx) => load.variants(ctx).load(a.id),
+    }),
+    revisions: t.field({
+      type: [RevisionRef],
+      description: "The file's versions, newest first.",
+      resolve: (a, _args, ctx) => load.revisions(ctx).load(a.id),
+    }),
+    diff: t.field({
+      type: RevisionDiffRef,
+      description:
+        "What changed between two revisions of this agent, by revision number. Defaults: the previous and the current one.",
+      errors: { types: ERROR_TYPES },
+      args: {
+        from: t.arg.int({ required: false, validate: revisionNumber }),
+        to: t.arg.int({ required: false, validate: revisionNumber }),
+      },
+      resolve: async (a, args, ctx) => {
+        const revisions = await load.revisions(ctx).load(a.id);
+        const to = args.to ?? a.revisionNumber;
+        const from = args.from ?? Math.max(1, to - 1);
+        const find = (n: number, arg: string) => {
+          const r = revisions.find((x) => x.number === n);
+          if (!r) throw invalidInput(arg, `${a.ref} has no revision ${n} (it has 1 to ${a.revisionNumber})`);
+          return r.id;
+        };
+        return revisionDiff(ctx.db, find(from, "from"), find(to, "to"));
+      },
+    }),
+    markdown: t.string({
+      description: "The exact text of the file's current revision.",
+      resolve: async (a, _args, ctx) => (await getAgentMarkdown(ctx.db, a.id)) ?? "",
+    }),
+    diagnostics: t.field({
+      type: [DiagnosticRef],
+      description: "What the reader noticed in the file: warnings and notes, with line and column.",
+      resolve: async (a, _args, ctx) => {
+        const text = (await getAgentMarkdown(ctx.db, a.id)) ?? "";
+        return parseDefinition(text, { path: a.path, kind: "agent" }).diagnostics;
+      },
+    }),
+  }),
+});
+
+ToolsByTierRef.implement({
+  description: "The agent's tools grouped by tier.",
+  fields: (t) => {
+    const tier = (name: "essential" | "optional" | "specialized" | "none") =>
+      t.field({
+        type: [AgentToolRef],
+        resolve: async (p, _args, ctx) => (await load.tools(ctx).load(p.id)).filter((x) => x.tier === name),
+      });
+    return {
+      essential: tier("essential"),
+      optional: tier("optional"),
+      specialized: tier("specialized"),
+      none: tier("none"),
+    };
+  },
+});

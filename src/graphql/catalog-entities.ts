@@ -1,0 +1,168 @@
+// Skills, commands and tools as entities of the catalog, with their listings (connections).
+import { z } from "zod";
+import { InvalidCursorError } from "../catalog/reads/index.js";
+import {
+  type CommandListing,
+  listCommands,
+  listSkills,
+  listTools,
+  type SkillListing,
+  type ToolListing,
+} from "../catalog/reads/listings.js";
+import { AgentRef, loadAgent } from "./agent.js";
+import { builder } from "./builder.js";
+import { invalidInput } from "./errors.js";
+import { LIMITS } from "./limits.js";
+import { SourceRef } from "./source.js";
+import { ToolKindEnum } from "./tool.js";
+
+const first = z
+  .number()
+  .int()
+  .min(1, "must be at least 1")
+  .max(LIMITS.maxFirst, `must be at most ${LIMITS.maxFirst}`);
+
+export const SkillRef = builder.objectRef<SkillListing>("Skill").implement({
+  description: "A skill file (`skills/<name>/SKILL.md`) of a source.",
+  fields: (t) => ({
+    ref: t.exposeString("ref", { description: "`source/name`." }),
+    name: t.exposeString("name"),
+    namespace: t.exposeString("namespace"),
+    path: t.exposeString("path"),
+    description: t.exposeString("description", { nullable: true }),
+    source: t.field({
+      type: SourceRef,
+      resolve: (s, _a, ctx) => SourceRef.getDataloader(ctx).load(s.sourceId),
+    }),
+    agents: t.field({
+      type: [AgentRef],
+      description: "Agents of the source that name this skill.",
+      resolve: (s, _a, ctx) => Promise.all(s.agentIds.map((id) => loadAgent(ctx, id))),
+    }),
+  }),
+});
+
+export const CommandRef = builder.objectRef<CommandListing>("Command").implement({
+  description: "A slash command file (`commands/<name>.md`) of a source.",
+  fields: (t) => ({
+    name: t.exposeString("name"),
+    invocation: t.exposeString("invocation", {
+      description: "How it is invoked: `/plugin:name` or `/name`.",
+    }),
+    namespace: t.exposeString("namespace"),
+    path: t.exposeString("path"),
+    description: t.exposeString("description", { nullable: true }),
+    source: t.field({
+      type: SourceRef,
+      resolve: (c, _a, ctx) => SourceRef.getDataloader(ctx).load(c.sourceId),
+    }),
+  }),
+});
+
+export const ToolRef = builder.objectRef<ToolListing>("Tool").implement({
+  description: "A tool name, shared by every source: `Read` is the same tool everywhere.",
+  fields: (t) => ({
+    name: t.exposeString("name"),
+    kind: t.field({ type: ToolKindEnum, resolve: (x) => x.kind as "builtin" }),
+    server: t.exposeString("server", { nullable: true }),
+    agentCount: t.exposeInt("agentCount", { description: "Live agents that list it." }),
+  }),
+});
+
+const totalCount = {
+  fields: (c: { int: (o: { resolve: (conn: unknown) => number }) => unknown }) => ({
+    totalCount: c.int({ resolve: (conn) => (conn as { totalCount: number }).totalCount }),
+  }),
+};
+
+function connectionOf<T extends { cursor: string }>(page: {
+  nodes: T[];
+  hasNextPage: boolean;
+  endCursor: string | null;
+  totalCount: number;
+}) {
+  return {
+    edges: page.nodes.map((node) => ({ node, cursor: node.cursor })),
+    pageInfo: {
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: false,
+      startCursor: page.nodes[0]?.cursor ?? null,
+      endCursor: page.endCursor,
+    },
+    totalCount: page.totalCount,
+  };
+}
+
+async function paged<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof InvalidCursorError)
+      throw invalidInput("after", "this cursor was not made by this query");
+    throw e;
+  }
+}
+
+const pageArgs = z.object({ first: first.optional().nullable() }).passthrough();
+
+builder.queryField("skills", (t) =>
+  t.connection(
+    {
+      type: SkillRef,
+      description: "Skill files, by name.",
+      args: { source: t.arg.string({ required: false }) },
+      validate: pageArgs,
+      complexity: (args) => ({ field: 2, multiplier: args.first ?? 20 }),
+      resolve: async (_root, args, ctx) =>
+        connectionOf(
+          await paged(() =>
+            listSkills(ctx.db, {
+              ...(args.source ? { source: args.source } : {}),
+              first: args.first ?? 20,
+              after: args.after ?? null,
+            }),
+          ),
+        ),
+    },
+    totalCount as never,
+  ),
+);
+
+builder.queryField("commands", (t) =>
+  t.connection(
+    {
+      type: CommandRef,
+      description: "Slash command files, by name.",
+      args: { source: t.arg.string({ required: false }) },
+      validate: pageArgs,
+      complexity: (args) => ({ field: 2, multiplier: args.first ?? 20 }),
+      resolve: async (_root, args, ctx) =>
+        connectionOf(
+          await paged(() =>
+            listCommands(ctx.db, {
+              ...(args.source ? { source: args.source } : {}),
+              first: args.first ?? 20,
+              after: args.after ?? null,
+            }),
+          ),
+        ),
+    },
+    totalCount as never,
+  ),
+);
+
+builder.queryField("tools", (t) =>
+  t.connection(
+    {
+      type: ToolRef,
+      description: "Tools that live agents list, by name, with how many list each.",
+      validate: pageArgs,
+      complexity: (args) => ({ field: 2, multiplier: args.first ?? 20 }),
+      resolve: async (_root, args, ctx) =>
+        connectionOf(
+          await paged(() => listTools(ctx.db, { first: args.first ?? 20, after: args.after ?? null })),
+        ),
+    },
+    totalCount as never,
+  ),
+);

@@ -1,0 +1,9 @@
+// What every resolver receives. The GraphQL layer sees the catalog only through an Executor
+// (a drizzle database); it never imports a driver.
+import type { Executor } from "../catalog/database.js";
+
+export interface GraphQLContext {
+  db: Executor;
+  /** Correlates a request's log lines and its masked errors. */
+  requestId: string;
+}

@@ -1,0 +1,62 @@
+// Per-request dataloaders over the catalog's batched reads: every agent field that lists rows
+// (tools, skills, edges…) asks its loader for one agent id, and the loader sends one statement
+// for all the ids asked in the same tick. A request's loaders live as long as its context.
+import DataLoader from "dataloader";
+import {
+  type CollaborationKind,
+  collaboratorsOf,
+  commandsOf,
+  dependentsOf,
+  examplesOf,
+  revisionsOf,
+  sectionsOf,
+  skillsOf,
+  toolsOf,
+  variantsOf,
+} from "../catalog/reads/index.js";
+import type { GraphQLContext } from "./context.js";
+
+const perRequest = new WeakMap<GraphQLContext, Map<string, DataLoader<number, unknown>>>();
+
+function loaderFor<T>(
+  ctx: GraphQLContext,
+  key: string,
+  batch: (ids: number[]) => Promise<T[]>,
+): DataLoader<number, T> {
+  let map = perRequest.get(ctx);
+  if (!map) {
+    map = new Map();
+    perRequest.set(ctx, map);
+  }
+  let loader = map.get(key) as DataLoader<number, T> | undefined;
+  if (!loader) {
+    loader = new DataLoader<number, T>((ids) => batch([...ids]));
+    map.set(key, loader as DataLoader<number, unknown>);
+  }
+  return loader;
+}
+
+const kindsKey = (kinds: readonly CollaborationKind[] | null | undefined) =>
+  kinds && kinds.length > 0 ? [...new Set(kinds)].sort() : null;
+
+export const load = {
+  tools: (ctx: GraphQLContext) => loaderFor(ctx, "tools", (ids) => toolsOf(ctx.db, ids)),
+  skills: (ctx: GraphQLContext) => loaderFor(ctx, "skills", (ids) => skillsOf(ctx.db, ids)),
+  commands: (ctx: GraphQLContext) => loaderFor(ctx, "commands", (ids) => commandsOf(ctx.db, ids)),
+  sections: (ctx: GraphQLContext) => loaderFor(ctx, "sections", (ids) => sectionsOf(ctx.db, ids)),
+  examples: (ctx: GraphQLContext) => loaderFor(ctx, "examples", (ids) => examplesOf(ctx.db, ids)),
+  variants: (ctx: GraphQLContext) => loaderFor(ctx, "variants", (ids) => variantsOf(ctx.db, ids)),
+  revisions: (ctx: GraphQLContext) => loaderFor(ctx, "revisions", (ids) => revisionsOf(ctx.db, ids)),
+  collaborators: (ctx: GraphQLContext, kinds?: readonly CollaborationKind[] | null) => {
+    const k = kindsKey(kinds);
+    return loaderFor(ctx, `collaborators:${k?.join(",") ?? "*"}`, (ids) =>
+      collaboratorsOf(ctx.db, ids, k ? { kinds: k } : {}),
+    );
+  },
+  dependents: (ctx: GraphQLContext, kinds?: readonly CollaborationKind[] | null) => {
+    const k = kindsKey(kinds);
+    return loaderFor(ctx, `dependents:${k?.join(",") ?? "*"}`, (ids) =>
+      dependentsOf(ctx.db, ids, k ? { kinds: k } : {}),
+    );
+  },
+};

@@ -1,0 +1,333 @@
+// Every root field of Query (but `node`/`nodes`, from the relay plugin, and `sources`, in
+// source.ts) is defined here: arguments are validated with zod, limits enforced, and typed
+// errors returned as union members.
+import { z } from "zod";
+import {
+  agentGraph,
+  type CollaborationKind,
+  collaborationPath,
+  getAgentByRef,
+  getAgentsByRefs,
+  InvalidArgumentError,
+  InvalidCursorError,
+  type ListedAgent,
+  listAgents,
+  NotFoundError,
+  type PathStep,
+  type UnresolvedReference,
+  unresolvedReferences,
+} from "../catalog/reads/index.js";
+import { AgentRef, loadAgent, ModelFamilyEnum } from "./agent.js";
+import { builder } from "./builder.js";
+import { CollaborationKindEnum, CollaborationRef, KINDS_DESCRIPTION } from "./collaboration.js";
+import { ERROR_TYPES, invalidInput } from "./errors.js";
+import { EvidenceRef } from "./facts.js";
+import { LIMITS } from "./limits.js";
+
+const ref = z
+  .string()
+  .trim()
+  .regex(/^[^/\s]+\/[^/\s]+$/, "a ref is `source/name`, e.g. `acme-platform/api-designer`");
+const first = z
+  .number()
+  .int()
+  .min(1, "must be at least 1")
+  .max(LIMITS.maxFirst, `must be at most ${LIMITS.maxFirst}`);
+
+/** The catalog's own argument errors, as the schema's InvalidInputError. */
+async function asInput<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof InvalidCursorError)
+      throw invalidInput("after", "this cursor was not made by this query");
+    if (e instanceof InvalidArgumentError) throw invalidInput(e.argument, e.message);
+    throw e;
+  }
+}
+
+builder.queryField("agent", (t) =>
+  t.field({
+    type: AgentRef,
+    description: "One agent by its ref, `source/name`.",
+    errors: { types: ERROR_TYPES },
+    args: { ref: t.arg.string({ required: true, validate: ref }) },
+    resolve: async (_root, args, ctx) => {
+      const agent = await getAgentByRef(ctx.db, args.ref);
+      if (!agent) throw new NotFoundError("agent", args.ref);
+      return agent;
+    },
+  }),
+);
+
+const AgentOrderEnum = builder.enumType("AgentOrder", {
+  values: {
+    NAME: { description: "By name (byte order), then id." },
+    UPDATED_AT: { description: "Most recently changed first." },
+    RELEVANCE: { description: "Best full-text match first; needs `filter.text`." },
+  } as const,
+});
+
+const AgentFilterInput = builder.inputType("AgentFilter", {
+  fields: (t) => ({
+    source: t.string({ required: false, description: "A source name." }),
+    namespace: t.string({
+      required: false,
+      description: "A plugin namespace; empty string for agents outside plugins.",
+    }),
+    modelFamily: t.field({ type: ModelFamilyEnum, required: false }),
+    tool: t.string({ required: false, description: "Agents that list this tool, in any tier." }),
+    skill: t.string({ required: false, description: "Agents that name this skill." }),
+    color: t.string({ required: false }),
+    text: t.string({
+      required: false,
+      description:
+        'Full-text search, web-search syntax ("a phrase", -excluded, or): name first, then description, then body.',
+      validate: z.string().max(200, "at most 200 characters"),
+    }),
+  }),
+});
+
+builder.queryField("agents", (t) =>
+  t.connection(
+    {
+      type: AgentRef,
+      description: "Agents matching a filter, in pages.",
+      args: {
+        filter: t.arg({ type: AgentFilterInput, required: false }),
+        orderBy: t.arg({ type: AgentOrderEnum, required: false, defaultValue: "NAME" }),
+      },
+      validate: z.object({ first: first.optional().nullable() }).passthrough(),
+      complexity: (args) => ({ field: 2, multiplier: args.first ?? 20 }),
+      resolve: async (_root, args, ctx) => {
+        if (args.last !== undefined && args.last !== null)
+          throw invalidInput("last", "backward pagination is not supported; use first/after");
+        const filter = Object.fromEntries(
+          Object.entries(args.filter ?? {}).filter(([, v]) => v !== null && v !== undefined),
+        );
+        const page = await asInput(() =>
+          listAgents(ctx.db, {
+            filter,
+            orderBy: args.orderBy ?? "NAME",
+            first: args.first ?? 20,
+            after: args.after ?? null,
+          }),
+        );
+        return connectionOf(page.nodes, page, (n: ListedAgent) => n.cursor);
+      },
+    },
+    {
+      fields: (c) => ({
+        totalCount: c.int({ resolve: (conn) => (conn as unknown as { totalCount: number }).totalCount }),
+      }),
+    },
+  ),
+);
+
+/** A Relay connection from a keyset page. */
+function connectionOf<T>(
+  nodes: T[],
+  page: { hasNextPage: boolean; endCursor: string | null; totalCount: number },
+  cursorOf: (node: T) => string,
+) {
+  return {
+    edges: nodes.map((node) => ({ node, cursor: cursorOf(node) })),
+    pageInfo: {
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: false,
+      startCursor: nodes.length > 0 ? cursorOf(nodes[0]!) : null,
+      endCursor: page.endCursor,
+    },
+    totalCount: page.totalCount,
+  };
+}
+
+// agentGraph: nodes and edges ready for a graph view.
+
+interface GraphResult {
+  nodes: { id: number; depth: number }[];
+  edges: Awaited<ReturnType<typeof agentGraph>>["edges"];
+  truncated: boolean;
+  nodeBudget: number;
+}
+
+const GraphNodeRef = builder.objectRef<{ id: number; depth: number }>("AgentGraphNode").implement({
+  fields: (t) => ({
+    depth: t.exposeInt("depth", { description: "Hops from the nearest root (0 for a root)." }),
+    agent: t.field({ type: AgentRef, resolve: (n, _args, ctx) => loadAgent(ctx, n.id) }),
+  }),
+});
+
+const AgentGraphRef = builder.objectRef<GraphResult>("AgentGraph").implement({
+  description: "The agents within `depth` hops of the roots and every edge among them.",
+  fields: (t) => ({
+    nodes: t.field({ type: [GraphNodeRef], resolve: (g) => g.nodes }),
+    edges: t.field({ type: [CollaborationRef], resolve: (g) => g.edges }),
+    truncated: t.exposeBoolean("truncated", {
+      description: "More agents were reachable than the node budget allowed; the nearest were kept.",
+    }),
+    nodeBudget: t.exposeInt("nodeBudget"),
+  }),
+});
+
+const DirectionEnum = builder.enumType("GraphDirection", {
+  values: {
+    OUT: { value: "out", description: "Follow edges from → to." },
+    IN: { value: "in", description: "Follow edges to → from." },
+    BOTH: { value: "both", description: "Either way." },
+  } as const,
+});
+
+builder.queryField("agentGraph", (t) =>
+  t.field({
+    type: AgentGraphRef,
+    description: `The collaboration graph around some agents, up to ${LIMITS.maxGraphDepth} hops and ${LIMITS.graphNodeBudget} agents.`,
+    errors: { types: ERROR_TYPES },
+    args: {
+      roots: t.arg.stringList({
+        required: true,
+        description: "Refs of the root agents.",
+        validate: z.array(ref).min(1, "give at least one root").max(20, "at most 20 roots"),
+      }),
+      depth: t.arg.int({
+        required: false,
+        defaultValue: 2,
+        validate: z.number().int().min(0).max(LIMITS.maxGraphDepth, `at most ${LIMITS.maxGraphDepth}`),
+      }),
+      kinds: t.arg({ type: [CollaborationKindEnum], required: false, description: KINDS_DESCRIPTION }),
+      direction: t.arg({ type: DirectionEnum, required: false, defaultValue: "both" }),
+    },
+    complexity: 50,
+    resolve: async (_root, args, ctx) => {
+      const roots = await getAgentsByRefs(ctx.db, args.roots);
+      const missing = args.roots.find((_r, i) => !roots[i]);
+      if (missing) throw new NotFoundError("agent", missing);
+      const graph = await agentGraph(ctx.db, {
+        rootIds: roots.map((r) => r!.id),
+        depth: args.depth ?? 2,
+        ...(args.kinds ? { kinds: args.kinds as CollaborationKind[] } : {}),
+        direction: args.direction ?? "both",
+        nodeBudget: LIMITS.graphNodeBudget,
+      });
+      return {
+        nodes: graph.nodes,
+        edges: graph.edges,
+        truncated: graph.truncated,
+        nodeBudget: LIMITS.graphNodeBudget,
+      };
+    },
+  }),
+);
+
+// collaborationPath: the shortest chain of edges between two agents.
+
+const StepDirectionEnum = builder.enumType("StepDirection", {
+  values: {
+    FORWARD: { value: "forward", description: "Walked from the edge's `from` to its `to`." },
+    BACKWARD: { value: "backward", description: "Walked against the edge." },
+  } as const,
+});
+
+const PathStepRef = builder.objectRef<PathStep>("PathStep").implement({
+  fields: (t) => ({
+    collaboration: t.field({ type: CollaborationRef, resolve: (s) => s.edge }),
+    direction: t.field({ type: StepDirectionEnum, resolve: (s) => s.direction }),
+    from: t.field({ type: AgentRef, resolve: (s, _args, ctx) => loadAgent(ctx, s.fromAgentId) }),
+    to: t.field({ type: AgentRef, resolve: (s, _args, ctx) => loadAgent(ctx, s.toAgentId) }),
+  }),
+});
+
+const CollaborationPathRef = builder
+  .objectRef<{ agentIds: number[]; steps: PathStep[] }>("CollaborationPath")
+  .implement({
+    fields: (t) => ({
+      length: t.int({ resolve: (p) => p.steps.length }),
+      agents: t.field({
+        type: [AgentRef],
+        resolve: (p, _args, ctx) => Promise.all(p.agentIds.map((id) => loadAgent(ctx, id))),
+      }),
+      steps: t.field({ type: [PathStepRef], resolve: (p) => p.steps }),
+    }),
+  });
+
+builder.queryField("collaborationPath", (t) =>
+  t.field({
+    type: CollaborationPathRef,
+    nullable: true,
+    description:
+      "The shortest chain of collaboration edges from one agent to another; null when there is none.",
+    errors: { types: ERROR_TYPES },
+    args: {
+      from: t.arg.string({ required: true, validate: ref }),
+      to: t.arg.string({ required: true, validate: ref }),
+      kinds: t.arg({ type: [CollaborationKindEnum], required: false, description: KINDS_DESCRIPTION }),
+      maxDepth: t.arg.int({ required: false, defaultValue: 6, validate: z.number().int().min(1).max(8) }),
+      directed: t.arg.boolean({
+        required: false,
+        defaultValue: false,
+        description: "Follow edges only from → to (peers either way).",
+      }),
+    },
+    complexity: 50,
+    resolve: async (_root, args, ctx) => {
+      const [from, to] = await getAgentsByRefs(ctx.db, [args.from, args.to]);
+      if (!from) throw new NotFoundError("agent", args.from);
+      if (!to) throw new NotFoundError("agent", args.to);
+      return collaborationPath(ctx.db, from.id, to.id, {
+        maxDepth: args.maxDepth ?? 6,
+        directed: args.directed ?? false,
+        ...(args.kinds ? { kinds: args.kinds as CollaborationKind[] } : {}),
+      });
+    },
+  }),
+);
+
+// unresolvedReferences: names that point at nothing yet.
+
+const UnresolvedKindEnum = builder.enumType("UnresolvedKind", {
+  values: {
+    COLLABORATOR: { value: "collaborator" },
+    SKILL: { value: "skill" },
+    COMMAND: { value: "command" },
+  } as const,
+});
+
+const UnresolvedReferenceRef = builder.objectRef<UnresolvedReference>("UnresolvedReference").implement({
+  description: "A reference in an agent's file that matches nothing in its source (yet).",
+  fields: (t) => ({
+    kind: t.field({ type: UnresolvedKindEnum, resolve: (u) => u.kind }),
+    name: t.exposeString("name", { description: "As written: an agent or skill name, or a command." }),
+    candidates: t.exposeStringList("candidates", {
+      description: "For an ambiguous name, the refs it could mean.",
+    }),
+    agent: t.field({ type: AgentRef, resolve: (u, _args, ctx) => loadAgent(ctx, u.agentId) }),
+    evidence: t.field({ type: EvidenceRef, nullable: true, resolve: (u) => u.evidence }),
+  }),
+});
+
+builder.queryField("unresolvedReferences", (t) =>
+  t.connection(
+    {
+      type: UnresolvedReferenceRef,
+      description: "References that point at nothing, in pages: collaborators, skills and commands.",
+      args: { source: t.arg.string({ required: false }) },
+      validate: z.object({ first: first.optional().nullable() }).passthrough(),
+      complexity: (args) => ({ field: 2, multiplier: args.first ?? 20 }),
+      resolve: async (_root, args, ctx) => {
+        const page = await asInput(() =>
+          unresolvedReferences(ctx.db, {
+            ...(args.source ? { source: args.source } : {}),
+            first: args.first ?? 20,
+            after: args.after ?? null,
+          }),
+        );
+        return connectionOf(page.nodes, page, (n) => n.cursor);
+      },
+    },
+    {
+      fields: (c) => ({
+        totalCount: c.int({ resolve: (conn) => (conn as unknown as { totalCount: number }).totalCount }),
+      }),
+    },
+  ),
+);

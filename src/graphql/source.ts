@@ -1,0 +1,60 @@
+// Source: where definitions come from (a folder, a repository, a marketplace).
+
+import { resolveOffsetConnection } from "@pothos/plugin-relay";
+import { sql } from "drizzle-orm";
+import { rowsOf } from "../catalog/bulk.js";
+import type { Executor } from "../catalog/database.js";
+import { builder } from "./builder.js";
+
+export interface SourceRow {
+  id: number;
+  name: string;
+  generation: number;
+  agentCount: number;
+  updatedAt: string;
+}
+
+export const SourceRef = builder.loadableNodeRef<SourceRow, number, number>("Source", {
+  id: { resolve: (s) => s.id, parse: (id) => Number(id) },
+  load: async (ids, ctx) => {
+    const rows = await sourcesWhere(ctx.db, sql`s.id = any(${sql.param(ids)}::int[])`);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id) ?? new Error(`source ${id} not found`));
+  },
+});
+
+SourceRef.implement({
+  description: "Where definitions come from: a folder, a repository, a plugin marketplace.",
+  fields: (t) => ({
+    name: t.exposeString("name"),
+    generation: t.exposeInt("generation", { description: "Moves on every committed write to this source." }),
+    agentCount: t.exposeInt("agentCount"),
+    updatedAt: t.field({ type: "DateTime", resolve: (s) => s.updatedAt }),
+  }),
+});
+
+export async function sourcesWhere(db: Executor, where = sql`true`): Promise<SourceRow[]> {
+  const rows = await db.execute(sql`
+    select s.id, s.name, s.generation::int as generation, s.updated_at as "updatedAt",
+           (select count(*)::int from agents a where a.source_id = s.id and a.deleted_at is null) as "agentCount"
+      from sources s where ${where} order by s.name`);
+  return rowsOf<SourceRow>(rows);
+}
+
+builder.queryField("sources", (t) =>
+  t.connection(
+    {
+      type: SourceRef,
+      description: "Every source, by name. (Sources are few: one statement reads them all.)",
+      complexity: (args) => ({ field: 1, multiplier: args.first ?? 10 }),
+      resolve: async (_root, args, ctx) => {
+        const rows = await sourcesWhere(ctx.db);
+        const page = await resolveOffsetConnection({ args }, ({ limit, offset }) =>
+          rows.slice(offset, offset + limit),
+        );
+        return { ...page, totalCount: rows.length };
+      },
+    },
+    { fields: (c) => ({ totalCount: c.int({ resolve: (conn) => conn.totalCount }) }) },
+  ),
+);

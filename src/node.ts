@@ -1,0 +1,67 @@
+// The Node entry: reads the environment into the typed config, opens and migrates the
+// database, loads the example catalog on first start, and serves the app over HTTP.
+import { createServer } from "node:http";
+import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
+import { createServerAdapter } from "@whatwg-node/server";
+import { openDatabase } from "./catalog/database.js";
+import { readServerConfig } from "./config.js";
+import { consoleLogger, createApp } from "./server/app.js";
+import { loadExamplesIfEmpty } from "./server/examples.js";
+
+export interface ServeOptions {
+  env?: Record<string, string | undefined>;
+  /** Overrides from `agentry serve` flags. */
+  port?: number;
+  host?: string;
+  examples?: boolean;
+}
+
+export async function serve(options: ServeOptions = {}): Promise<{ url: string; close(): Promise<void> }> {
+  const config = readServerConfig(options.env ?? process.env);
+  const port = options.port ?? config.port;
+  const host = options.host ?? config.host;
+  const logger = consoleLogger;
+  const database = await openDatabase(config.database);
+  await database.migrate();
+  if (options.examples ?? config.loadExamples) {
+    const loaded = await loadExamplesIfEmpty(database);
+    if (loaded) logger.info("loaded the example catalog", loaded);
+  }
+  // GraphiQL's assets are served inline (no CDN): the page works offline.
+  const app = createApp({ database, logger, graphiql: { render: renderGraphiQL } });
+  const server = createServer(createServerAdapter((request: Request) => app.fetch(request)));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, resolve);
+  });
+  const address = server.address();
+  const actualPort = typeof address === "object" && address ? address.port : port;
+  const url = `http://${host}:${actualPort}/graphql`;
+  logger.info("agentry is serving", { url, driver: database.driver });
+
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    closing ??= (async () => {
+      // Stop accepting, let requests in flight finish, then release the database.
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections?.();
+      await database.close();
+      logger.info("agentry stopped");
+    })();
+    return closing;
+  };
+  return { url, close };
+}
+
+/** `node src/node.ts` / `npm start`: serve until SIGTERM or SIGINT. */
+export async function main(): Promise<void> {
+  const running = await serve();
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => {
+      running.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+  }
+}

@@ -1,0 +1,68 @@
+// The API as a client sees it: requests through the app's fetch (no socket) or over HTTP.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createServerAdapter } from "@whatwg-node/server";
+import type { Database } from "../../src/catalog/database.js";
+import { type App, createApp, type Logger } from "../../src/server/app.js";
+
+export interface CapturedLogger extends Logger {
+  lines: { level: string; message: string; fields?: Record<string, unknown> }[];
+}
+
+export function captureLogger(): CapturedLogger {
+  const lines: CapturedLogger["lines"] = [];
+  return {
+    lines,
+    info: (message, fields) => lines.push({ level: "info", message, ...(fields ? { fields } : {}) }),
+    error: (message, fields) => lines.push({ level: "error", message, ...(fields ? { fields } : {}) }),
+  };
+}
+
+export function testApp(database: Database, logger: Logger = captureLogger()): App {
+  return createApp({ database, logger });
+}
+
+export interface GqlResult<T = Record<string, unknown>> {
+  status: number;
+  body: {
+    data?: T;
+    errors?: { message: string; extensions?: Record<string, unknown>; path?: (string | number)[] }[];
+  };
+  headers: Headers;
+}
+
+export async function gql<T = Record<string, unknown>>(
+  app: App,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<GqlResult<T>> {
+  const response = await app.fetch(
+    new Request("http://agentry.test/graphql", {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        accept: "application/graphql-response+json",
+        ...headers,
+      },
+      body: JSON.stringify({ query, variables }),
+    }),
+  );
+  return {
+    status: response.status,
+    body: (await response.json()) as GqlResult<T>["body"],
+    headers: response.headers,
+  };
+}
+
+/** Serves the app on an ephemeral loopback port. */
+export async function listen(app: App): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+  const server = createServer(createServerAdapter((request: Request) => app.fetch(request)));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    server,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
