@@ -53,9 +53,9 @@ export async function serve(options: ServeOptions = {}): Promise<{ url: string; 
   return { url, close };
 }
 
-/** `node src/node.ts` / `npm start`: serve until SIGTERM or SIGINT. */
-export async function main(): Promise<void> {
-  const running = await serve();
+/** `npm start` / `agentry serve`: serve until SIGTERM or SIGINT, then shut down gracefully. */
+export async function main(options: ServeOptions = {}): Promise<void> {
+  const running = await serve(options);
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.once(signal, () => {
       running.close().then(

@@ -84,7 +84,31 @@ export function buildProgram(): Command {
       process.exitCode = await exportCommand(opts, io);
     });
 
+  program
+    .command("serve")
+    .description("serve the GraphQL API (and GraphiQL) over HTTP until SIGTERM or SIGINT")
+    .option("--port <n>", "port to listen on (PORT, default 4000; 0 picks a free one)", (v) => port(v))
+    .option("--host <host>", "address to bind (HOST, default 127.0.0.1)")
+    .option("--no-examples", "do not load examples/ into an empty catalog")
+    .option(...databaseOption)
+    .action(async (opts: { port?: number; host?: string; examples: boolean; databaseUrl?: string }) => {
+      const { main: serveMain } = await import("../node.js");
+      await serveMain({
+        ...(opts.databaseUrl ? { env: { ...process.env, DATABASE_URL: opts.databaseUrl } } : {}),
+        ...(opts.port !== undefined ? { port: opts.port } : {}),
+        ...(opts.host ? { host: opts.host } : {}),
+        ...(opts.examples === false ? { examples: false } : {}),
+      });
+    });
+
   return program;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new UsageError(`--port must be 0 to 65535, not "${value}"`);
+  return n;
 }
 
 function positiveInt(flag: string, value: string): number {
