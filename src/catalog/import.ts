@@ -63,6 +63,8 @@ interface Prepared {
   invalidEncoding: boolean;
   /** Parsed on demand: unchanged files never are. */
   def: Definition | null;
+  /** Parsed with errors: reported once, never written. */
+  failed: boolean;
   namespace: string;
   stem: string;
 }
@@ -72,6 +74,7 @@ type Parsed = Prepared & { def: Definition };
 /** Parses an entry; a file with errors goes to the report's failures and is not written. */
 function parse(p: Prepared, report: ImportReport): p is Parsed {
   if (p.def) return true;
+  if (p.failed) return false;
   const def = parseDefinition(p.text, { path: p.path, ...(p.kind ? { kind: p.kind } : {}) });
   const errors = def.diagnostics.filter((d) => d.severity === "error");
   if (p.invalidEncoding) {
@@ -84,12 +87,23 @@ function parse(p: Prepared, report: ImportReport): p is Parsed {
     });
   }
   if (errors.length > 0) {
+    p.failed = true;
     report.failed.push({ path: p.path, diagnostics: errors });
     return false;
   }
   p.def = def;
   p.stem = stemOf(p.path, def.kind);
   return true;
+}
+
+/** Parses a batch's changed files, yielding to the event loop every few files. */
+async function parseSoon(batch: readonly Prepared[], changed: (p: Prepared) => boolean, report: ImportReport): Promise<void> {
+  let n = 0;
+  for (const p of batch) {
+    if (!changed(p)) continue;
+    parse(p, report);
+    if (++n % 8 === 0) await new Promise((resolve) => setTimeout(resolve, 0));
+  }
 }
 
 async function storedHashes(
@@ -120,41 +134,51 @@ export async function importFiles(
     failed: [],
     generation: 0,
   };
-  const batchSize = options.batchSize ?? 1000;
+  const batchSize = options.batchSize ?? 250;
   // Files whose hash matches what the source already holds are not even parsed: an unchanged
-  // re-import costs a hash per file and a few statements. The transaction checks again.
+  // re-import costs a hash per file and one statement. The transaction checks again.
   const known = await storedHashes(database, options.source);
-  const prepared: Prepared[] = [];
+  const entries: Prepared[] = [];
   for (const file of files) {
-    const hash = await sha256(file.text);
-    const entry: Prepared = {
+    entries.push({
       path: file.path,
       text: file.text,
-      hash,
+      hash: await sha256(file.text),
       kind: file.kind ?? null,
       invalidEncoding: file.invalidEncoding ?? false,
       def: null,
+      failed: false,
       namespace: namespaceOf(file.path),
       stem: "",
-    };
-    if (known.hashes.get(file.path) !== hash && !parse(entry, report)) continue;
-    prepared.push(entry);
+    });
   }
+  const changed = (p: Prepared) => known.hashes.get(p.path) !== p.hash;
 
-  let done = report.failed.length;
-  options.onProgress?.(done, files.length);
+  options.onProgress?.(0, files.length);
   // Nothing new and nothing to prune: no transaction at all.
-  if (!options.prune && prepared.every((p) => known.hashes.get(p.path) === p.hash)) {
-    report.unchanged.push(...prepared.map((p) => p.path));
+  if (!options.prune && !entries.some(changed)) {
+    report.unchanged.push(...entries.map((p) => p.path));
     report.generation = known.generation;
     options.onProgress?.(files.length, files.length);
     return report;
   }
-  const keep = options.prune ? new Set(prepared.map((p) => p.path)) : null;
-  for (let i = 0; i === 0 || i < prepared.length; i += batchSize) {
-    const batch = prepared.slice(i, i + batchSize);
-    const last = i + batchSize >= prepared.length;
-    await database.transaction((tx) => writeBatch(tx, options.source, batch, report, last ? keep : null));
+  // Every path given stays, even one that fails to parse now: pruning never removes a stored
+  // file because its new version is broken.
+  const keep = options.prune ? new Set(entries.map((p) => p.path)) : null;
+  const batches: Prepared[][] = [];
+  for (let i = 0; i === 0 || i < entries.length; i += batchSize) batches.push(entries.slice(i, i + batchSize));
+
+  // Parse the next batch while the database writes the current one: parsing yields to the
+  // event loop between files, so it runs in the gaps between statements.
+  let parsing = parseSoon(batches[0]!, changed, report);
+  let done = 0;
+  for (let k = 0; k < batches.length; k++) {
+    await parsing;
+    const batch = batches[k]!;
+    parsing = k + 1 < batches.length ? parseSoon(batches[k + 1]!, changed, report) : Promise.resolve();
+    const live = batch.filter((p) => !p.failed);
+    const last = k === batches.length - 1;
+    await database.transaction((tx) => writeBatch(tx, options.source, live, report, last ? keep : null));
     done += batch.length;
     options.onProgress?.(done, files.length);
   }
