@@ -97,7 +97,11 @@ function parse(p: Prepared, report: ImportReport): p is Parsed {
 }
 
 /** Parses a batch's changed files, yielding to the event loop every few files. */
-async function parseSoon(batch: readonly Prepared[], changed: (p: Prepared) => boolean, report: ImportReport): Promise<void> {
+async function parseSoon(
+  batch: readonly Prepared[],
+  changed: (p: Prepared) => boolean,
+  report: ImportReport,
+): Promise<void> {
   let n = 0;
   for (const p of batch) {
     if (!changed(p)) continue;
@@ -166,7 +170,8 @@ export async function importFiles(
   // file because its new version is broken.
   const keep = options.prune ? new Set(entries.map((p) => p.path)) : null;
   const batches: Prepared[][] = [];
-  for (let i = 0; i === 0 || i < entries.length; i += batchSize) batches.push(entries.slice(i, i + batchSize));
+  for (let i = 0; i === 0 || i < entries.length; i += batchSize)
+    batches.push(entries.slice(i, i + batchSize));
 
   // Parse the next batch while the database writes the current one: parsing yields to the
   // event loop between files, so it runs in the gaps between statements.

@@ -128,10 +128,16 @@ describe.each(await driverCases())("import on $driver", ({ open }) => {
 
   it("never prunes a stored file because its new version fails to parse", async () => {
     await importFiles(db, [{ path: "agents/a.md", text: agent("alpha", "good\n") }], { source: "s" });
-    const report = await importFiles(db, [{ path: "agents/a.md", text: "\u0000" }], { source: "s", prune: true });
+    const report = await importFiles(db, [{ path: "agents/a.md", text: "\u0000" }], {
+      source: "s",
+      prune: true,
+    });
     expect(report.failed.map((f) => f.path)).toEqual(["agents/a.md"]);
     expect(report.deleted).toEqual([]);
-    const rows = await query<{ deleted: boolean }>(db, "select deleted_at is not null as deleted from agents where name = 'alpha'");
+    const rows = await query<{ deleted: boolean }>(
+      db,
+      "select deleted_at is not null as deleted from agents where name = 'alpha'",
+    );
     expect(rows).toEqual([{ deleted: false }]);
   });
 

@@ -1,0 +1,42 @@
+// Runs in Node before the workerd tests: a fresh database on the local Postgres with the
+// example catalog, and the Neon stand-ins in front of it. The Worker under test reaches that
+// database exactly as it reaches Neon in production: HTTP for reads, WebSocket for writes.
+import type { TestProject } from "vitest/node";
+import { openDatabase } from "../../src/catalog/database.js";
+import { readDatabaseConfig } from "../../src/config.js";
+import { loadExamplesIfEmpty } from "../../src/server/examples.js";
+import { freshPostgresDatabase, postgresAvailable } from "../support/databases.js";
+import { startNeonHttpEndpoint } from "../support/neon-http-endpoint.js";
+import { startNeonWsRelay } from "../support/neon-ws-relay.js";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    workerEnv: Record<string, string> | null;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  if (!(await postgresAvailable())) {
+    project.provide("workerEnv", null);
+    return async () => {};
+  }
+  const fresh = await freshPostgresDatabase();
+  const database = await openDatabase(readDatabaseConfig({ DATABASE_URL: fresh.url }));
+  await database.migrate();
+  await loadExamplesIfEmpty(database);
+  await database.close();
+  const relay = await startNeonWsRelay();
+  const http = await startNeonHttpEndpoint();
+  project.provide("workerEnv", {
+    DATABASE_URL: fresh.url,
+    AGENTRY_DB_DRIVER: "neon-http",
+    AGENTRY_NEON_HTTP_ENDPOINT: http.url,
+    AGENTRY_NEON_WS_PROXY: `127.0.0.1:${relay.port}/v2`,
+    AGENTRY_NEON_INSECURE: "1",
+  });
+  return async () => {
+    await relay.close();
+    await http.close();
+    await fresh.drop();
+  };
+}
