@@ -98,3 +98,44 @@ export function readServerConfig(env: Record<string, string | undefined>): Serve
     database: readDatabaseConfig(env),
   };
 }
+
+const cacheEnvSchema = z.object({
+  UPSTASH_REDIS_REST_URL: z.string().url().optional(),
+  UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
+  AGENTRY_CACHE_MAX_BYTES: z.coerce.number().int().min(0).optional(),
+  AGENTRY_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).optional(),
+  AGENTRY_CACHE_TIMEOUT_MS: z.coerce.number().int().min(1).optional(),
+  AGENTRY_CACHE_PREFIX: z
+    .string()
+    .regex(/^[\w.-]{1,64}$/, "letters, digits, dots, dashes, underscores")
+    .optional(),
+});
+
+export type CacheConfig = (
+  | { kind: "upstash"; url: string; token: string }
+  | { kind: "memory"; maxBytes: number }
+) & { ttlSeconds: number; timeoutMs: number; prefix: string };
+
+/** Upstash when both its URL and token are set; otherwise the in-memory LRU. */
+export function readCacheConfig(env: Record<string, string | undefined>): CacheConfig {
+  const parsed = cacheEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const msg = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new ConfigError(`invalid configuration: ${msg}`);
+  }
+  const e = parsed.data;
+  const common = {
+    ttlSeconds: e.AGENTRY_CACHE_TTL_SECONDS ?? 3600,
+    timeoutMs: e.AGENTRY_CACHE_TIMEOUT_MS ?? 250,
+    prefix: e.AGENTRY_CACHE_PREFIX ?? "agentry",
+  };
+  if (Boolean(e.UPSTASH_REDIS_REST_URL) !== Boolean(e.UPSTASH_REDIS_REST_TOKEN)) {
+    throw new ConfigError(
+      "invalid configuration: set both UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN, or neither (in-memory cache)",
+    );
+  }
+  if (e.UPSTASH_REDIS_REST_URL && e.UPSTASH_REDIS_REST_TOKEN) {
+    return { kind: "upstash", url: e.UPSTASH_REDIS_REST_URL, token: e.UPSTASH_REDIS_REST_TOKEN, ...common };
+  }
+  return { kind: "memory", maxBytes: e.AGENTRY_CACHE_MAX_BYTES ?? 64 * 1024 * 1024, ...common };
+}

@@ -3,8 +3,9 @@
 import { createServer } from "node:http";
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { createServerAdapter } from "@whatwg-node/server";
+import { createGraphCache } from "./cache/index.js";
 import { openDatabase } from "./catalog/database.js";
-import { readServerConfig } from "./config.js";
+import { readCacheConfig, readServerConfig } from "./config.js";
 import { consoleLogger, createApp } from "./server/app.js";
 import { loadExamplesIfEmpty } from "./server/examples.js";
 
@@ -28,7 +29,8 @@ export async function serve(options: ServeOptions = {}): Promise<{ url: string; 
     if (loaded) logger.info("loaded the example catalog", loaded);
   }
   // GraphiQL's assets are served inline (no CDN): the page works offline.
-  const app = createApp({ database, logger, graphiql: { render: renderGraphiQL } });
+  const graphCache = createGraphCache(readCacheConfig(options.env ?? process.env), logger.error);
+  const app = createApp({ database, logger, graphCache, graphiql: { render: renderGraphiQL } });
   const server = createServer(createServerAdapter((request: Request) => app.fetch(request)));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -37,7 +39,7 @@ export async function serve(options: ServeOptions = {}): Promise<{ url: string; 
   const address = server.address();
   const actualPort = typeof address === "object" && address ? address.port : port;
   const url = `http://${host}:${actualPort}/graphql`;
-  logger.info("agentry is serving", { url, driver: database.driver });
+  logger.info("agentry is serving", { url, driver: database.driver, cache: graphCache.store.kind });
 
   let closing: Promise<void> | null = null;
   const close = () => {

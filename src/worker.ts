@@ -3,9 +3,10 @@
 // builds the app once per isolate, and serves it. Reads go through Neon's HTTP mode; a write
 // that needs a transaction opens a WebSocket pool for that call only.
 import { z } from "zod";
+import { createGraphCache } from "./cache/index.js";
 import type { Database } from "./catalog/database.js";
 import { openNeon } from "./catalog/drivers/neon.js";
-import { ConfigError, type DatabaseConfig, readDatabaseConfig } from "./config.js";
+import { ConfigError, type DatabaseConfig, readCacheConfig, readDatabaseConfig } from "./config.js";
 import { type App, consoleLogger, createApp } from "./server/app.js";
 
 export interface Env {
@@ -14,6 +15,10 @@ export interface Env {
   AGENTRY_NEON_WS_PROXY?: string;
   AGENTRY_NEON_HTTP_ENDPOINT?: string;
   AGENTRY_NEON_INSECURE?: string;
+  UPSTASH_REDIS_REST_URL?: string;
+  UPSTASH_REDIS_REST_TOKEN?: string;
+  AGENTRY_CACHE_MAX_BYTES?: string;
+  AGENTRY_CACHE_TTL_SECONDS?: string;
   /** Workers static assets: GraphiQL's page with its scripts inline (no CDN). */
   ASSETS?: { fetch(request: Request): Promise<Response> };
 }
@@ -40,7 +45,9 @@ export function readWorkerConfig(env: Env): DatabaseConfig {
 
 async function buildApp(env: Env): Promise<App> {
   const database: Database = await openNeon(readWorkerConfig(env), {});
-  return createApp({ database, logger: consoleLogger });
+  // Upstash when its URL and token are bound; otherwise a per-isolate in-memory cache.
+  const graphCache = createGraphCache(readCacheConfig(stringsOf(env)), consoleLogger.error);
+  return createApp({ database, logger: consoleLogger, graphCache });
 }
 
 function stringsOf(env: Env): Record<string, string | undefined> {

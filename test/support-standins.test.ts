@@ -1,6 +1,6 @@
 // Exercises the local stand-ins for Neon (WebSocket relay, HTTP SQL endpoint) and Upstash (REST)
 // through the real client libraries, against the local Postgres 15 and Redis 7.
-import net from "node:net";
+
 import { Client, NeonDbError, neon, neonConfig, Pool } from "@neondatabase/serverless";
 import { Redis } from "@upstash/redis";
 import { sql as dsql, eq } from "drizzle-orm";
@@ -14,6 +14,7 @@ import {
   startNeonHttpEndpoint,
 } from "./support/neon-http-endpoint";
 import { configureNeonForRelay, type NeonWsRelay, startNeonWsRelay } from "./support/neon-ws-relay";
+import { freePort, redisForwarder } from "./support/redis-forwarder.js";
 import { startUpstashRest, type UpstashRest } from "./support/upstash-rest";
 
 const DATABASE_URL = "postgres://postgres@127.0.0.1:5432/test";
@@ -202,42 +203,6 @@ describe("Neon HTTP endpoint", () => {
     expect(flags).toEqual([{ flag: false }, { flag: true }]);
   });
 });
-
-/** A TCP forwarder to Redis that a test can stop and restart, to play "Redis is down". */
-function redisForwarder(port: number) {
-  let server: net.Server | undefined;
-  const sockets = new Set<net.Socket>();
-  return {
-    start: () =>
-      new Promise<void>((resolve, reject) => {
-        server = net.createServer((downstream) => {
-          const upstream = net.connect(6379, "127.0.0.1");
-          for (const s of [downstream, upstream]) {
-            sockets.add(s);
-            s.on("close", () => sockets.delete(s));
-            s.on("error", () => {});
-          }
-          downstream.pipe(upstream).pipe(downstream);
-        });
-        server.once("error", reject);
-        server.listen(port, "127.0.0.1", resolve);
-      }),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        if (server) server.close(() => resolve());
-        else resolve();
-      }),
-  };
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe("Upstash REST stand-in", () => {
   let rest: UpstashRest;

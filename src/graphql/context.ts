@@ -1,9 +1,12 @@
 // What every resolver receives. The GraphQL layer sees the catalog only through an Executor
 // (a drizzle database); it never imports a driver.
+import type { GraphCache } from "../cache/graph-cache.js";
 import type { Executor } from "../catalog/database.js";
 
 export interface GraphQLContext {
   db: Executor;
   /** Correlates a request's log lines and its masked errors. */
   requestId: string;
+  /** Resolved agent graphs, shared across requests (and instances, with Upstash). */
+  graphCache: GraphCache | null;
 }

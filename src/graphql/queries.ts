@@ -2,6 +2,7 @@
 // source.ts) is defined here: arguments are validated with zod, limits enforced, and typed
 // errors returned as union members.
 import { z } from "zod";
+import { catalogGeneration } from "../catalog/reads/generation.js";
 import {
   agentGraph,
   type CollaborationKind,
@@ -199,22 +200,38 @@ builder.queryField("agentGraph", (t) =>
     },
     complexity: 50,
     resolve: async (_root, args, ctx) => {
-      const roots = await getAgentsByRefs(ctx.db, args.roots);
-      const missing = args.roots.find((_r, i) => !roots[i]);
-      if (missing) throw new NotFoundError("agent", missing);
-      const graph = await agentGraph(ctx.db, {
-        rootIds: roots.map((r) => r!.id),
+      const params = {
+        roots: args.roots,
         depth: args.depth ?? 2,
-        ...(args.kinds ? { kinds: args.kinds as CollaborationKind[] } : {}),
+        kinds: (args.kinds ?? null) as CollaborationKind[] | null,
         direction: args.direction ?? "both",
         nodeBudget: LIMITS.graphNodeBudget,
-      });
-      return {
-        nodes: graph.nodes,
-        edges: graph.edges,
-        truncated: graph.truncated,
-        nodeBudget: LIMITS.graphNodeBudget,
       };
+      const compute = async (): Promise<GraphResult> => {
+        const roots = await getAgentsByRefs(ctx.db, params.roots);
+        const missing = params.roots.find((_r, i) => !roots[i]);
+        if (missing) throw new NotFoundError("agent", missing);
+        const graph = await agentGraph(ctx.db, {
+          rootIds: roots.map((r) => r!.id),
+          depth: params.depth,
+          ...(params.kinds ? { kinds: params.kinds } : {}),
+          direction: params.direction,
+          nodeBudget: params.nodeBudget,
+        });
+        return {
+          nodes: graph.nodes,
+          edges: graph.edges,
+          truncated: graph.truncated,
+          nodeBudget: params.nodeBudget,
+        };
+      };
+      if (!ctx.graphCache) return compute();
+      // The generation is read first: a graph cached before a write that committed since has
+      // another key, so this request cannot see it.
+      const key = await ctx.graphCache.key(await catalogGeneration(ctx.db), params);
+      return JSON.parse(
+        await ctx.graphCache.get(key, async () => JSON.stringify(await compute())),
+      ) as GraphResult;
     },
   }),
 );

@@ -5,11 +5,14 @@ import { maxTokensPlugin } from "@escape.tech/graphql-armor-max-tokens";
 import type { InputValidationError } from "@pothos/plugin-validation";
 import { GraphQLError } from "graphql";
 import { createYoga, type GraphiQLOptions, type Plugin, type YogaServerInstance } from "graphql-yoga";
+import type { GraphCache } from "../cache/graph-cache.js";
+import { ResilientStore } from "../cache/resilient.js";
 import type { Database } from "../catalog/database.js";
 import type { GraphQLContext } from "../graphql/context.js";
 import { LIMITS } from "../graphql/limits.js";
 import { schema } from "../graphql/schema.js";
 import { EXAMPLE_OPERATIONS } from "./example-operations.js";
+import { cachedGraphResponse } from "./response-cache.js";
 
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -23,6 +26,8 @@ export const consoleLogger: Logger = {
 
 export interface AppOptions {
   database: Database;
+  /** The cache of resolved agent graphs; none means every graph is computed. */
+  graphCache?: GraphCache | null;
   logger?: Logger;
   /** Renders GraphiQL on GET /graphql from a browser; `inline` needs no network (Node). */
   graphiql?: false | { render?: (options: GraphiQLOptions) => string | Promise<string> };
@@ -39,6 +44,8 @@ const REQUEST_ID = "x-request-id";
 export function createApp(options: AppOptions): App {
   const logger = options.logger ?? consoleLogger;
   const { database } = options;
+  const graphCache = options.graphCache ?? null;
+  const wholeResponseCached = new WeakSet<Request>();
   const requestIds = new WeakMap<Request, string>();
 
   const requestIdPlugin: Plugin<GraphQLContext> = {
@@ -79,7 +86,11 @@ export function createApp(options: AppOptions): App {
     landingPage: false,
     // /healthz and /readyz are answered before Yoga (see fetch below).
     healthCheckEndpoint: "/_yoga-health",
-    context: ({ request }) => ({ db: database.db, requestId: requestIdOf(request, requestIds) }),
+    context: ({ request }) => ({
+      db: database.db,
+      requestId: requestIdOf(request, requestIds),
+      graphCache: wholeResponseCached.has(request) ? null : graphCache,
+    }),
     plugins: [
       maxAliasesPlugin({ n: LIMITS.maxAliases, exposeLimits: true }),
       maxTokensPlugin({ n: LIMITS.maxTokens, exposeLimits: true }),
@@ -112,6 +123,11 @@ export function createApp(options: AppOptions): App {
     async fetch(request) {
       const url = new URL(request.url);
       if (url.pathname === "/healthz") return Response.json({ status: "alive" });
+      if (url.pathname === "/metrics") {
+        return new Response(metricsText(graphCache), {
+          headers: { "content-type": "text/plain; version=0.0.4" },
+        });
+      }
       if (url.pathname === "/readyz") {
         try {
           await database.db.execute("select 1");
@@ -122,9 +138,35 @@ export function createApp(options: AppOptions): App {
         }
       }
       if (url.pathname === "/") return Response.redirect(new URL("/graphql", url).toString(), 302);
+      if (graphCache && url.pathname === "/graphql") {
+        const cached = await cachedGraphResponse(request, graphCache, database.db, async (r) => {
+          // The whole answer is being cached: no need to cache the traversal inside it too.
+          wholeResponseCached.add(r);
+          return yoga.fetch(r);
+        });
+        if (cached) return cached;
+      }
       return yoga.fetch(request);
     },
   };
+}
+
+/** Prometheus text format: the graph cache's hits, misses, single-flight joins and errors. */
+function metricsText(cache: GraphCache | null): string {
+  const m = cache?.metrics ?? { hits: 0, misses: 0, joined: 0 };
+  const errors = cache && cache.store instanceof ResilientStore ? cache.store.errors : 0;
+  const store = cache?.store.kind ?? "none";
+  return [
+    "# HELP agentry_graph_cache_requests_total agentGraph reads by cache outcome.",
+    "# TYPE agentry_graph_cache_requests_total counter",
+    `agentry_graph_cache_requests_total{result="hit",store="${store}"} ${m.hits}`,
+    `agentry_graph_cache_requests_total{result="miss",store="${store}"} ${m.misses}`,
+    `agentry_graph_cache_requests_total{result="joined",store="${store}"} ${m.joined}`,
+    "# HELP agentry_cache_errors_total Cache store failures answered from the database instead.",
+    "# TYPE agentry_cache_errors_total counter",
+    `agentry_cache_errors_total{store="${store}"} ${errors}`,
+    "",
+  ].join("\n");
 }
 
 /**

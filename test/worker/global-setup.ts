@@ -8,6 +8,7 @@ import { loadExamplesIfEmpty } from "../../src/server/examples.js";
 import { freshPostgresDatabase, postgresAvailable } from "../support/databases.js";
 import { startNeonHttpEndpoint } from "../support/neon-http-endpoint.js";
 import { startNeonWsRelay } from "../support/neon-ws-relay.js";
+import { startUpstashRest } from "../support/upstash-rest.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -27,15 +28,21 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await database.close();
   const relay = await startNeonWsRelay();
   const http = await startNeonHttpEndpoint();
+  // The graph cache in the Worker: Upstash's REST protocol over the local Redis.
+  const upstash = await startUpstashRest({});
   project.provide("workerEnv", {
     DATABASE_URL: fresh.url,
     AGENTRY_DB_DRIVER: "neon-http",
     AGENTRY_NEON_HTTP_ENDPOINT: http.url,
     AGENTRY_NEON_WS_PROXY: `127.0.0.1:${relay.port}/v2`,
     AGENTRY_NEON_INSECURE: "1",
+    UPSTASH_REDIS_REST_URL: upstash.url,
+    UPSTASH_REDIS_REST_TOKEN: upstash.token,
+    AGENTRY_CACHE_PREFIX: `agentry-workerd-${process.pid}-${Date.now()}`,
   });
   return async () => {
     await relay.close();
+    await upstash.close();
     await http.close();
     await fresh.drop();
   };

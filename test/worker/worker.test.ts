@@ -48,6 +48,15 @@ describe.runIf(env)("the Worker in workerd", () => {
     });
   });
 
+  it("caches agentGraph in Redis through the Upstash REST protocol", async () => {
+    const query = `{ agentGraph(roots: ["acme-platform/qa-engineer"], depth: 2) { ... on AgentGraph { nodes { agent { name } } } } }`;
+    const first = await gql(query);
+    const second = await gql(query);
+    expect(second.body).toEqual(first.body);
+    const metrics = await (await worker.fetch(new Request("http://agentry.worker/metrics"), env!)).text();
+    expect(metrics).toMatch(/agentry_graph_cache_requests_total\{result="hit",store="upstash"\} [1-9]/);
+  });
+
   it("returns a validation error as a typed result", async () => {
     const r = await gql(
       `{ agentGraph(roots: ["acme-platform/api-designer"], depth: 9) { __typename ... on InvalidInputError { issues { path message } } } }`,

@@ -1,0 +1,83 @@
+// Whole-response caching for graph reads: a POST whose operation asks only for `agentGraph`
+// (the expensive read) is answered from the graph cache as the serialized response body, with
+// no parsing and no re-serializing. The key is the normalized document, its variables, the
+// response's media type and the catalog generation; misses compute once (single flight) and
+// only successful answers are stored.
+import { Kind, type OperationDefinitionNode, parse, print } from "graphql";
+import type { GraphCache } from "../cache/graph-cache.js";
+import type { Executor } from "../catalog/database.js";
+import { catalogGeneration } from "../catalog/reads/generation.js";
+
+const CACHEABLE_ROOT_FIELDS = new Set(["agentGraph", "__typename"]);
+
+interface GraphQLBody {
+  query?: unknown;
+  variables?: unknown;
+  operationName?: unknown;
+}
+
+/** The normalized operation when it is a graph-only query, otherwise null. */
+function cacheableDocument(body: GraphQLBody): string | null {
+  if (typeof body.query !== "string" || body.query.length > 20_000) return null;
+  let doc: ReturnType<typeof parse>;
+  try {
+    doc = parse(body.query, { noLocation: true, maxTokens: 2000 });
+  } catch {
+    return null; // Yoga reports the syntax error.
+  }
+  const operations = doc.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  if (operations.length !== 1 || doc.definitions.length !== 1 || operations[0]!.operation !== "query") return null;
+  const fields = operations[0]!.selectionSet.selections;
+  if (fields.length === 0 || !fields.every((f) => f.kind === Kind.FIELD && CACHEABLE_ROOT_FIELDS.has(f.name.value))) return null;
+  if (!fields.some((f) => f.kind === Kind.FIELD && f.name.value === "agentGraph")) return null;
+  return print(doc);
+}
+
+export async function cachedGraphResponse(
+  request: Request,
+  cache: GraphCache,
+  db: Executor,
+  answer: (request: Request) => Promise<Response>,
+): Promise<Response | null> {
+  if (request.method !== "POST" || !(request.headers.get("content-type") ?? "").includes("application/json")) return null;
+  const raw = await request.clone().text();
+  let body: GraphQLBody;
+  try {
+    body = JSON.parse(raw) as GraphQLBody;
+  } catch {
+    return null;
+  }
+  const document = cacheableDocument(body);
+  if (!document) return null;
+  const accept = request.headers.get("accept") ?? "";
+  const key = await cache.key(await catalogGeneration(db), {
+    kind: "response",
+    document,
+    variables: JSON.stringify(body.variables ?? {}),
+    operationName: typeof body.operationName === "string" ? body.operationName : null,
+    accept: accept.includes("application/graphql-response+json") ? "graphql-response" : "json",
+  });
+  let uncacheable: Response | null = null;
+  const stored = await cache.get(key, async () => {
+    const response = await answer(request);
+    const text = await response.text();
+    const contentType = response.headers.get("content-type") ?? "application/json";
+    // Errors (a not-found is a typed result, not an error) are answered, never stored.
+    if (response.status !== 200 || text.includes('"errors"')) {
+      uncacheable = new Response(text, { status: response.status, headers: response.headers });
+      throw new NotCacheable();
+    }
+    return `${contentType}\n${text}`;
+  }).catch((e) => {
+    if (e instanceof NotCacheable) return null;
+    throw e;
+  });
+  if (stored === null) return uncacheable ?? answer(request);
+  const newline = stored.indexOf("\n");
+  return new Response(stored.slice(newline + 1), {
+    status: 200,
+    headers: { "content-type": stored.slice(0, newline), "x-agentry-cache": "graph" },
+  });
+}
+
+class NotCacheable extends Error {}
