@@ -26,7 +26,9 @@ try {
   await database.migrate();
   const t0 = performance.now();
   const report = await importFiles(database, syntheticCatalog({ agents: AGENTS }), { source: "syn" });
-  console.log(`imported ${report.created.length} agents in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `imported ${report.created.length} agents in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
   await database.db.execute("analyze");
 
   const query = `query ($roots: [String!]!) { agentGraph(roots: $roots, depth: 3) { ... on AgentGraph {
@@ -46,7 +48,9 @@ try {
     }
     times.sort((a, b) => a - b);
     const p = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!;
-    console.log(`| ${label} | ${p(0.5).toFixed(2)} ms | ${p(0.95).toFixed(2)} ms | ${Math.round(nodes / RUNS)} |`);
+    console.log(
+      `| ${label} | ${p(0.5).toFixed(2)} ms | ${p(0.95).toFixed(2)} ms | ${Math.round(nodes / RUNS)} |`,
+    );
     return p(0.5);
   }
   async function run(app: ReturnType<typeof createApp>, variables: Record<string, unknown>) {
@@ -66,7 +70,11 @@ try {
   console.log("| mode | median | p95 | nodes per graph |");
   console.log("| --- | --- | --- | --- |");
   const uncached = await measure("uncached (PostgreSQL, node-postgres)", null, false);
-  const memory = await measure("cached, in memory", new GraphCache(new MemoryStore(256 * 1024 * 1024), 3600, `bench-${process.pid}`), true);
+  const memory = await measure(
+    "cached, in memory",
+    new GraphCache(new MemoryStore(256 * 1024 * 1024), 3600, `bench-${process.pid}`),
+    true,
+  );
   const rest = await startUpstashRest({});
   const redis = await measure(
     "cached, Redis via the Upstash REST stand-in",
@@ -74,7 +82,9 @@ try {
     true,
   );
   await rest.close();
-  console.log(`cached/uncached median: memory ${(memory / uncached).toFixed(3)}, Redis ${(redis / uncached).toFixed(3)} (target ≤ 0.1)`);
+  console.log(
+    `cached/uncached median: memory ${(memory / uncached).toFixed(3)}, Redis ${(redis / uncached).toFixed(3)} (target ≤ 0.1)`,
+  );
 } finally {
   await database.close();
   await client.query(`drop database if exists ${name} with (force)`);

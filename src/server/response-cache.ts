@@ -25,10 +25,17 @@ function cacheableDocument(body: GraphQLBody): string | null {
   } catch {
     return null; // Yoga reports the syntax error.
   }
-  const operations = doc.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  if (operations.length !== 1 || doc.definitions.length !== 1 || operations[0]!.operation !== "query") return null;
+  const operations = doc.definitions.filter(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
+  if (operations.length !== 1 || doc.definitions.length !== 1 || operations[0]!.operation !== "query")
+    return null;
   const fields = operations[0]!.selectionSet.selections;
-  if (fields.length === 0 || !fields.every((f) => f.kind === Kind.FIELD && CACHEABLE_ROOT_FIELDS.has(f.name.value))) return null;
+  if (
+    fields.length === 0 ||
+    !fields.every((f) => f.kind === Kind.FIELD && CACHEABLE_ROOT_FIELDS.has(f.name.value))
+  )
+    return null;
   if (!fields.some((f) => f.kind === Kind.FIELD && f.name.value === "agentGraph")) return null;
   return print(doc);
 }
@@ -39,7 +46,8 @@ export async function cachedGraphResponse(
   db: Executor,
   answer: (request: Request) => Promise<Response>,
 ): Promise<Response | null> {
-  if (request.method !== "POST" || !(request.headers.get("content-type") ?? "").includes("application/json")) return null;
+  if (request.method !== "POST" || !(request.headers.get("content-type") ?? "").includes("application/json"))
+    return null;
   const raw = await request.clone().text();
   let body: GraphQLBody;
   try {
@@ -58,20 +66,22 @@ export async function cachedGraphResponse(
     accept: accept.includes("application/graphql-response+json") ? "graphql-response" : "json",
   });
   let uncacheable: Response | null = null;
-  const stored = await cache.get(key, async () => {
-    const response = await answer(request);
-    const text = await response.text();
-    const contentType = response.headers.get("content-type") ?? "application/json";
-    // Errors (a not-found is a typed result, not an error) are answered, never stored.
-    if (response.status !== 200 || text.includes('"errors"')) {
-      uncacheable = new Response(text, { status: response.status, headers: response.headers });
-      throw new NotCacheable();
-    }
-    return `${contentType}\n${text}`;
-  }).catch((e) => {
-    if (e instanceof NotCacheable) return null;
-    throw e;
-  });
+  const stored = await cache
+    .get(key, async () => {
+      const response = await answer(request);
+      const text = await response.text();
+      const contentType = response.headers.get("content-type") ?? "application/json";
+      // Errors (a not-found is a typed result, not an error) are answered, never stored.
+      if (response.status !== 200 || text.includes('"errors"')) {
+        uncacheable = new Response(text, { status: response.status, headers: response.headers });
+        throw new NotCacheable();
+      }
+      return `${contentType}\n${text}`;
+    })
+    .catch((e) => {
+      if (e instanceof NotCacheable) return null;
+      throw e;
+    });
   if (stored === null) return uncacheable ?? answer(request);
   const newline = stored.indexOf("\n");
   return new Response(stored.slice(newline + 1), {
