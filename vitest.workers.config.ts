@@ -18,6 +18,34 @@ export default defineConfig({
     name: "workerd",
     include: ["test/worker/**/*.test.ts"],
     globalSetup: ["./test/worker/global-setup.ts"],
+    deps: {
+      optimizer: {
+        ssr: {
+          // @apollo/subgraph (the federation plugin's runtime, entry and deep import) is CommonJS,
+          // which the pool cannot run through Vite: workerd loads it natively, and there its
+          // `require("graphql/validation")` came back undefined ("reading 'KnownTypeNamesRule'");
+          // and the graphql it does get is a second instance beside the one Vite's module runner
+          // gives Pothos and our code ("Cannot use GraphQLNonNull from another module or realm").
+          // Pre-bundled to ESM, as wrangler's esbuild bundles it for deployment, with graphql left
+          // out of the bundle, its requires of graphql become imports of the one graphql module
+          // everything else imports.
+          enabled: true,
+          include: ["@apollo/subgraph", "@apollo/subgraph/dist/types.js"],
+          exclude: [
+            "graphql",
+            "graphql/validation",
+            "graphql/validation/validate",
+            "graphql/validation/specifiedRules",
+            // Node built-ins it requires: nodejs_compat provides them.
+            "console",
+            "fs",
+            "path",
+            "url",
+            "util",
+          ],
+        },
+      },
+    },
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

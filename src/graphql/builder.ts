@@ -1,30 +1,78 @@
 // The one Pothos builder: its plugins, scalars and typed context. Types are defined one per
 // file next to this one and collected by schema.ts.
-import SchemaBuilder from "@pothos/core";
+import SchemaBuilder, { BasePlugin, type SchemaTypes } from "@pothos/core";
 import ComplexityPlugin from "@pothos/plugin-complexity";
 import DataloaderPlugin from "@pothos/plugin-dataloader";
+import DirectivesPlugin from "@pothos/plugin-directives";
 import ErrorsPlugin from "@pothos/plugin-errors";
+import FederationPlugin from "@pothos/plugin-federation";
 import RelayPlugin from "@pothos/plugin-relay";
 import ValidationPlugin from "@pothos/plugin-validation";
-import { GraphQLError } from "graphql";
+import { GraphQLError, type GraphQLSchema } from "graphql";
 import type { GraphQLContext } from "./context.js";
 import { LIMITS } from "./limits.js";
+
+/**
+ * Puts the fields of the AST nodes that plugin-directives makes in name order, as `sortSchema`
+ * does for the schema itself. The subgraph SDL (`_service { sdl }`) is printed from those nodes:
+ * without this, the order of Query's fields, which several files register, would follow the
+ * order in which modules happen to be evaluated. (Listed before Directives: plugins' afterBuild
+ * hooks run last to first.)
+ */
+class SortedAstPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
+  override afterBuild(schema: GraphQLSchema): GraphQLSchema {
+    for (const type of Object.values(schema.getTypeMap())) {
+      const node = type.astNode as { fields?: readonly { name: { value: string } }[] } | null | undefined;
+      if (!node?.fields) continue;
+      const fields = [...node.fields].sort((a, b) => (a.name.value < b.name.value ? -1 : 1));
+      Object.assign(node, { fields });
+    }
+    return schema;
+  }
+}
+
+declare global {
+  export namespace PothosSchemaTypes {
+    export interface Plugins<Types extends SchemaTypes> {
+      sortedAst: SortedAstPlugin<Types>;
+    }
+  }
+}
+
+// Once per copy of @pothos/core: a test runner may evaluate this file again against the same one.
+if (!(SchemaBuilder as unknown as { plugins: Record<string, unknown> }).plugins.sortedAst)
+  SchemaBuilder.registerPlugin("sortedAst", SortedAstPlugin);
 
 export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
   Scalars: {
     DateTime: { Input: Date; Output: Date | string };
     JSON: { Input: unknown; Output: unknown };
+    /** Federation's entity representation (federation.ts). */
+    _Any: { Input: Record<string, unknown>; Output: unknown };
   };
   DefaultFieldNullability: false;
 }>({
   // Errors before Validation: argument validation failures become InvalidInputError results.
-  plugins: [ErrorsPlugin, ValidationPlugin, RelayPlugin, DataloaderPlugin, ComplexityPlugin],
+  // Directives and Federation last (they wrap no resolvers of ours): entity keys and the
+  // subgraph schema, see federation.ts.
+  plugins: [
+    ErrorsPlugin,
+    ValidationPlugin,
+    RelayPlugin,
+    DataloaderPlugin,
+    ComplexityPlugin,
+    "sortedAst",
+    DirectivesPlugin,
+    FederationPlugin,
+  ],
   defaultFieldNullability: false,
   relay: {
     clientMutationId: "omit",
     cursorType: "String",
     nodesOnConnection: true,
+    // Every subgraph of a supergraph that paginates defines the same PageInfo.
+    pageInfoTypeOptions: { shareable: true },
     // Connections report totalCount where they can; see each connection.
   },
   complexity: {

@@ -1,14 +1,9 @@
 // Skills, commands and tools as entities of the catalog, with their listings (connections).
+// Skill and Tool are also federation entities (keys in federation.ts).
 import { z } from "zod";
+import type { SkillSummary, ToolSummary } from "../catalog/reads/entities.js";
 import { InvalidCursorError } from "../catalog/reads/index.js";
-import {
-  type CommandListing,
-  listCommands,
-  listSkills,
-  listTools,
-  type SkillListing,
-  type ToolListing,
-} from "../catalog/reads/listings.js";
+import { type CommandListing, listCommands, listSkills, listTools } from "../catalog/reads/listings.js";
 import { AgentRef, loadAgent } from "./agent.js";
 import { builder } from "./builder.js";
 import { invalidInput } from "./errors.js";
@@ -22,7 +17,7 @@ const first = z
   .min(1, "must be at least 1")
   .max(LIMITS.maxFirst, `must be at most ${LIMITS.maxFirst}`);
 
-export const SkillRef = builder.objectRef<SkillListing>("Skill").implement({
+export const SkillRef = builder.objectRef<SkillSummary>("Skill").implement({
   description: "A skill file (`skills/<name>/SKILL.md`) of a source.",
   fields: (t) => ({
     ref: t.exposeString("ref", { description: "`source/name`." }),
@@ -59,7 +54,7 @@ export const CommandRef = builder.objectRef<CommandListing>("Command").implement
   }),
 });
 
-export const ToolRef = builder.objectRef<ToolListing>("Tool").implement({
+export const ToolRef = builder.objectRef<ToolSummary>("Tool").implement({
   description: "A tool name, shared by every source: `Read` is the same tool everywhere.",
   fields: (t) => ({
     name: t.exposeString("name"),

@@ -1,7 +1,7 @@
 // Collects the type files (each registers itself on the builder) and builds the schema once.
 // Where a field is defined: a type's fields in the file named after it (agent.ts: Agent,
 // collaboration.ts: Collaboration, …); root Query fields in queries.ts, except `sources`
-// (source.ts) and `node`/`nodes` (the relay plugin).
+// (source.ts), `node`/`nodes` (the relay plugin) and `_entities` (federation.ts).
 import { builder } from "./builder.js";
 import "./errors.js";
 import "./facts.js";
@@ -12,5 +12,20 @@ import "./agent.js";
 import "./collaboration.js";
 import "./queries.js";
 import "./catalog-entities.js";
+import { FEDERATION_DIRECTIVES, FEDERATION_LINK, withoutFederation } from "./federation.js";
 
-export const schema = builder.toSchema({ sortSchema: true });
+/**
+ * The schema the app serves: an Apollo Federation v2 subgraph (`_service { sdl }` and
+ * `_entities`, see federation.ts), which is also the whole public API on its own.
+ */
+export const schema = builder.toSubGraphSchema({
+  sortSchema: true,
+  linkUrl: FEDERATION_LINK,
+  // Named rather than discovered: discovery builds the whole schema a second time.
+  federationDirectives: FEDERATION_DIRECTIVES,
+});
+
+/** The public API without federation's plumbing types and fields (schema/schema.graphql). */
+export function apiSchema() {
+  return withoutFederation(schema);
+}

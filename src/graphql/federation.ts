@@ -1,0 +1,211 @@
+// Apollo Federation v2: Agentry as a subgraph. Entities and their keys (docs/decisions/0006):
+//   Agent  @key(fields: "id") @key(fields: "ref")   id is the relay global ID, ref `source/name`
+//   Skill  @key(fields: "ref")
+//   Tool   @key(fields: "name")
+//   Source @key(fields: "name")
+// A gateway sends every reference of a fetch in one `_entities` call; each resolveReference
+// asks a per-request dataloader, so a batch of one type and key costs one SQL statement,
+// whatever its size. `_entities` is declared here, through Pothos, rather than left to the
+// plugin: so it goes through the complexity plugin like every root field (the number of
+// representations is its multiplier), and its depth and cost are limited like `agents`'.
+import { decodeGlobalID } from "@pothos/plugin-relay";
+import DataLoader from "dataloader";
+import {
+  GraphQLError,
+  type GraphQLNamedType,
+  type GraphQLObjectType,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+} from "graphql";
+import { getSkillsByRefs, getSourcesByNames, getToolsByNames } from "../catalog/reads/entities.js";
+import { type AgentSummary, getAgentsByRefs } from "../catalog/reads/index.js";
+import { AgentRef } from "./agent.js";
+import { builder } from "./builder.js";
+import { SkillRef, ToolRef } from "./catalog-entities.js";
+import type { GraphQLContext } from "./context.js";
+import { SourceRef } from "./source.js";
+
+/** The federation spec version the subgraph links (and the directives it imports). */
+export const FEDERATION_LINK = "https://specs.apollo.dev/federation/v2.6";
+export const FEDERATION_DIRECTIVES = ["@key", "@shareable"];
+
+// Per-request loaders by natural key: one statement for all the keys asked in the same tick.
+const perRequest = new WeakMap<GraphQLContext, Map<string, DataLoader<string, unknown>>>();
+
+function keyLoader<T>(
+  ctx: GraphQLContext,
+  name: string,
+  batch: (keys: string[]) => Promise<(T | null)[]>,
+): DataLoader<string, T | null> {
+  let loaders = perRequest.get(ctx);
+  if (!loaders) {
+    loaders = new Map();
+    perRequest.set(ctx, loaders);
+  }
+  let loader = loaders.get(name) as DataLoader<string, T | null> | undefined;
+  if (!loader) {
+    loader = new DataLoader<string, T | null>((keys) => batch([...keys]));
+    loaders.set(name, loader as DataLoader<string, unknown>);
+  }
+  return loader;
+}
+
+function agentByRef(ctx: GraphQLContext, ref: string): Promise<AgentSummary | null> {
+  return keyLoader(ctx, "agent:ref", async (refs) => {
+    const agents = await getAgentsByRefs(ctx.db, refs);
+    // The same agents by id, for fields that load agents by id later in the request.
+    const byId = AgentRef.getDataloader(ctx);
+    for (const a of agents) if (a) byId.prime(a.id, a);
+    return agents;
+  }).load(ref);
+}
+
+/** An agent by its relay global ID; null for an ID of another type or of no live agent. */
+async function agentByGlobalId(ctx: GraphQLContext, id: string): Promise<AgentSummary | null> {
+  let decoded: { typename: string; id: string };
+  try {
+    decoded = decodeGlobalID(id);
+  } catch {
+    return null;
+  }
+  const n = Number(decoded.id);
+  if (decoded.typename !== "Agent" || !Number.isSafeInteger(n)) return null;
+  try {
+    return await AgentRef.getDataloader(ctx).load(n);
+  } catch (e) {
+    if ((e as Error).name === "NotFoundError") return null;
+    throw e;
+  }
+}
+
+const text = (v: unknown): v is string => typeof v === "string";
+
+builder.asEntity(AgentRef, {
+  key: [builder.selection<{ id: string }>("id"), builder.selection<{ ref: string }>("ref")],
+  resolveReference: (key, ctx) => {
+    if ("ref" in key && text(key.ref)) return agentByRef(ctx, key.ref);
+    if ("id" in key && text(key.id)) return agentByGlobalId(ctx, key.id);
+    return null;
+  },
+});
+
+builder.asEntity(SkillRef, {
+  key: builder.selection<{ ref: string }>("ref"),
+  resolveReference: ({ ref }, ctx) =>
+    text(ref) ? keyLoader(ctx, "skill:ref", (refs) => getSkillsByRefs(ctx.db, refs)).load(ref) : null,
+});
+
+builder.asEntity(ToolRef, {
+  key: builder.selection<{ name: string }>("name"),
+  resolveReference: ({ name }, ctx) =>
+    text(name) ? keyLoader(ctx, "tool:name", (names) => getToolsByNames(ctx.db, names)).load(name) : null,
+});
+
+builder.asEntity(SourceRef, {
+  key: builder.selection<{ name: string }>("name"),
+  resolveReference: ({ name }, ctx) =>
+    text(name)
+      ? keyLoader(ctx, "source:name", async (names) => {
+          const sources = await getSourcesByNames(ctx.db, names);
+          const byId = SourceRef.getDataloader(ctx);
+          for (const s of sources) if (s) byId.prime(s.id, s);
+          return sources;
+        }).load(name)
+      : null,
+});
+
+// `_entities(representations: [_Any!]!): [_Entity]!`, as the federation spec defines it.
+
+const AnyScalar = builder.scalarType("_Any", {
+  description: "A representation of an entity: its `__typename` and the fields of one of its keys.",
+  serialize: (v) => v,
+  parseValue: (v) => {
+    if (
+      typeof v !== "object" ||
+      v === null ||
+      Array.isArray(v) ||
+      typeof (v as { __typename?: unknown }).__typename !== "string"
+    )
+      throw new GraphQLError("a representation is an object with a `__typename` and the fields of a key");
+    return v as Record<string, unknown>;
+  },
+});
+
+const EntityUnion = builder.unionType("_Entity", {
+  types: [AgentRef, SkillRef, SourceRef, ToolRef],
+  resolveType: (value) => (value as unknown as { __typename: string }).__typename,
+});
+
+type ResolveReference = (
+  representation: Record<string, unknown>,
+  ctx: GraphQLContext,
+  info: GraphQLResolveInfo,
+) => unknown;
+
+/** Each representation through its type's resolveReference (set by the federation plugin). */
+function resolveEntities(
+  representations: readonly unknown[],
+  ctx: GraphQLContext,
+  info: GraphQLResolveInfo,
+): Promise<unknown>[] {
+  return representations.map(async (representation) => {
+    const typename = (representation as { __typename?: unknown } | null)?.__typename;
+    const type = text(typename) ? info.schema.getType(typename) : undefined;
+    const resolve = type ? resolveReferenceOf(type) : undefined;
+    if (!resolve) {
+      throw new GraphQLError(`${String(typename)} is not an entity of this subgraph`, {
+        extensions: { code: "BAD_USER_INPUT" },
+      });
+    }
+    const entity = await resolve(representation as Record<string, unknown>, ctx, info);
+    if (entity === null || entity === undefined) return null;
+    // Shapes are plain objects; the union resolves them by this name.
+    Object.defineProperty(entity, "__typename", { value: typename, configurable: true });
+    return entity;
+  });
+}
+
+/** By the type's extensions, not isObjectType: the schema may come from another graphql build. */
+function resolveReferenceOf(type: GraphQLNamedType): ResolveReference | undefined {
+  const apollo = type.extensions.apollo as { subgraph?: { resolveReference?: ResolveReference } } | undefined;
+  return apollo?.subgraph?.resolveReference;
+}
+
+builder.queryField("_entities", (t) =>
+  t.field({
+    type: [EntityUnion],
+    nullable: { list: false, items: true },
+    args: { representations: t.arg({ type: [AnyScalar], required: true }) },
+    complexity: (args) => ({ field: 1, multiplier: Math.max(args.representations.length, 1) }),
+    resolve: (_root, args, ctx, info) => resolveEntities(args.representations, ctx, info) as never,
+  }),
+);
+
+const PLUMBING_TYPES = new Set(["_Any", "_Entity", "_Service", "link__Import", "link__Purpose"]);
+const PLUMBING_FIELDS = new Set(["_entities", "_service"]);
+const SPECIFIED_DIRECTIVES = new Set(["include", "skip", "deprecated", "specifiedBy", "oneOf"]);
+
+/**
+ * The API as clients see it: the subgraph schema without federation's plumbing (`_entities`,
+ * `_service` and their types). schema/schema.graphql is printed from it. Built with the
+ * constructors of the schema's own graphql module: graphql ships CommonJS and ESM builds, and a
+ * test runner may load both (see isGraphQLError in src/server/app.ts).
+ */
+export function withoutFederation(subgraph: GraphQLSchema): GraphQLSchema {
+  const Schema = subgraph.constructor as typeof GraphQLSchema;
+  const config = subgraph.toConfig();
+  const query = subgraph.getQueryType();
+  let api: GraphQLObjectType | null = null;
+  if (query) {
+    const Obj = query.constructor as typeof GraphQLObjectType;
+    const { fields, ...rest } = query.toConfig();
+    const kept = Object.entries(fields).filter(([name]) => !PLUMBING_FIELDS.has(name));
+    api = new Obj({ ...rest, fields: Object.fromEntries(kept) });
+  }
+  return new Schema({
+    ...config,
+    query: api,
+    types: config.types.filter((type) => !PLUMBING_TYPES.has(type.name) && type !== query),
+    directives: config.directives.filter((d) => SPECIFIED_DIRECTIVES.has(d.name)),
+  });
+}
