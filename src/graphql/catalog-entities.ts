@@ -1,21 +1,10 @@
-// Skills, commands and tools as entities of the catalog, with their listings (connections).
-// Skill and Tool are also federation entities (keys in federation.ts).
-import { z } from "zod";
 import type { SkillSummary, ToolSummary } from "../catalog/reads/entities.js";
-import { InvalidCursorError } from "../catalog/reads/index.js";
 import { type CommandListing, listCommands, listSkills, listTools } from "../catalog/reads/listings.js";
 import { AgentRef, loadAgent } from "./agent.js";
 import { builder } from "./builder.js";
-import { invalidInput } from "./errors.js";
-import { LIMITS } from "./limits.js";
+import { asInput, connectionOf, pageArgs } from "./connections.js";
 import { SourceRef } from "./source.js";
 import { ToolKindEnum } from "./tool.js";
-
-const first = z
-  .number()
-  .int()
-  .min(1, "must be at least 1")
-  .max(LIMITS.maxFirst, `must be at most ${LIMITS.maxFirst}`);
 
 export const SkillRef = builder.objectRef<SkillSummary>("Skill").implement({
   description: "A skill file (`skills/<name>/SKILL.md`) of a source.",
@@ -70,36 +59,6 @@ const totalCount = {
   }),
 };
 
-function connectionOf<T extends { cursor: string }>(page: {
-  nodes: T[];
-  hasNextPage: boolean;
-  endCursor: string | null;
-  totalCount: number;
-}) {
-  return {
-    edges: page.nodes.map((node) => ({ node, cursor: node.cursor })),
-    pageInfo: {
-      hasNextPage: page.hasNextPage,
-      hasPreviousPage: false,
-      startCursor: page.nodes[0]?.cursor ?? null,
-      endCursor: page.endCursor,
-    },
-    totalCount: page.totalCount,
-  };
-}
-
-async function paged<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof InvalidCursorError)
-      throw invalidInput("after", "this cursor was not made by this query");
-    throw e;
-  }
-}
-
-const pageArgs = z.object({ first: first.optional().nullable() }).passthrough();
-
 builder.queryField("skills", (t) =>
   t.connection(
     {
@@ -110,7 +69,7 @@ builder.queryField("skills", (t) =>
       complexity: (args) => ({ field: 2, multiplier: args.first ?? 20 }),
       resolve: async (_root, args, ctx) =>
         connectionOf(
-          await paged(() =>
+          await asInput(() =>
             listSkills(ctx.db, {
               ...(args.source ? { source: args.source } : {}),
               first: args.first ?? 20,
@@ -133,7 +92,7 @@ builder.queryField("commands", (t) =>
       complexity: (args) => ({ field: 2, multiplier: args.first ?? 20 }),
       resolve: async (_root, args, ctx) =>
         connectionOf(
-          await paged(() =>
+          await asInput(() =>
             listCommands(ctx.db, {
               ...(args.source ? { source: args.source } : {}),
               first: args.first ?? 20,
@@ -155,7 +114,7 @@ builder.queryField("tools", (t) =>
       complexity: (args) => ({ field: 2, multiplier: args.first ?? 20 }),
       resolve: async (_root, args, ctx) =>
         connectionOf(
-          await paged(() => listTools(ctx.db, { first: args.first ?? 20, after: args.after ?? null })),
+          await asInput(() => listTools(ctx.db, { first: args.first ?? 20, after: args.after ?? null })),
         ),
     },
     totalCount as never,

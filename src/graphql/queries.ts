@@ -9,9 +9,6 @@ import {
   collaborationPath,
   getAgentByRef,
   getAgentsByRefs,
-  InvalidArgumentError,
-  InvalidCursorError,
-  type ListedAgent,
   listAgents,
   NotFoundError,
   type PathStep,
@@ -21,6 +18,7 @@ import {
 import { AgentRef, loadAgent, ModelFamilyEnum } from "./agent.js";
 import { builder } from "./builder.js";
 import { CollaborationKindEnum, CollaborationRef, KINDS_DESCRIPTION } from "./collaboration.js";
+import { asInput, connectionOf, pageArgs } from "./connections.js";
 import { ERROR_TYPES, invalidInput } from "./errors.js";
 import { EvidenceRef } from "./facts.js";
 import { LIMITS } from "./limits.js";
@@ -29,23 +27,6 @@ const ref = z
   .string()
   .trim()
   .regex(/^[^/\s]+\/[^/\s]+$/, "a ref is `source/name`, e.g. `acme-platform/api-designer`");
-const first = z
-  .number()
-  .int()
-  .min(1, "must be at least 1")
-  .max(LIMITS.maxFirst, `must be at most ${LIMITS.maxFirst}`);
-
-/** The catalog's own argument errors, as the schema's InvalidInputError. */
-async function asInput<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof InvalidCursorError)
-      throw invalidInput("after", "this cursor was not made by this query");
-    if (e instanceof InvalidArgumentError) throw invalidInput(e.argument, e.message);
-    throw e;
-  }
-}
 
 builder.queryField("agent", (t) =>
   t.field({
@@ -98,7 +79,7 @@ builder.queryField("agents", (t) =>
         filter: t.arg({ type: AgentFilterInput, required: false }),
         orderBy: t.arg({ type: AgentOrderEnum, required: false, defaultValue: "NAME" }),
       },
-      validate: z.object({ first: first.optional().nullable() }).passthrough(),
+      validate: pageArgs,
       complexity: (args) => ({ field: 2, multiplier: args.first ?? 20 }),
       resolve: async (_root, args, ctx) => {
         if (args.last !== undefined && args.last !== null)
@@ -114,7 +95,7 @@ builder.queryField("agents", (t) =>
             after: args.after ?? null,
           }),
         );
-        return connectionOf(page.nodes, page, (n: ListedAgent) => n.cursor);
+        return connectionOf(page);
       },
     },
     {
@@ -124,24 +105,6 @@ builder.queryField("agents", (t) =>
     },
   ),
 );
-
-/** A Relay connection from a keyset page. */
-function connectionOf<T>(
-  nodes: T[],
-  page: { hasNextPage: boolean; endCursor: string | null; totalCount: number },
-  cursorOf: (node: T) => string,
-) {
-  return {
-    edges: nodes.map((node) => ({ node, cursor: cursorOf(node) })),
-    pageInfo: {
-      hasNextPage: page.hasNextPage,
-      hasPreviousPage: false,
-      startCursor: nodes.length > 0 ? cursorOf(nodes[0]!) : null,
-      endCursor: page.endCursor,
-    },
-    totalCount: page.totalCount,
-  };
-}
 
 // agentGraph: nodes and edges ready for a graph view.
 
@@ -328,7 +291,7 @@ builder.queryField("unresolvedReferences", (t) =>
       type: UnresolvedReferenceRef,
       description: "References that point at nothing, in pages: collaborators, skills and commands.",
       args: { source: t.arg.string({ required: false }) },
-      validate: z.object({ first: first.optional().nullable() }).passthrough(),
+      validate: pageArgs,
       complexity: (args) => ({ field: 2, multiplier: args.first ?? 20 }),
       resolve: async (_root, args, ctx) => {
         const page = await asInput(() =>
@@ -338,7 +301,7 @@ builder.queryField("unresolvedReferences", (t) =>
             after: args.after ?? null,
           }),
         );
-        return connectionOf(page.nodes, page, (n) => n.cursor);
+        return connectionOf(page);
       },
     },
     {
