@@ -90,7 +90,16 @@ function resolveEdgeSide(sourceId: number, ids: SQL, names: SQL, side: "to" | "f
              ) as chosen,
              array_agg(s.name || '/' || m.name order by m.name) filter (where m.id is not null) as refs
         from target tg
-        left join agents m on m.source_id = ${sourceId} and m.deleted_at is null and (m.name = tg.name or m.stem = tg.name)
+        -- Two index lookups per name, whatever the statistics say: during a large import the
+        -- tables grow faster than autovacuum analyzes them, and a planner that believes them
+        -- small compares every name with every agent instead.
+        left join lateral (
+          select a1.id, a1.name, a1.namespace, a1.source_id from agents a1
+           where a1.source_id = ${sourceId} and a1.deleted_at is null and a1.name = tg.name
+          union
+          select a2.id, a2.name, a2.namespace, a2.source_id from agents a2
+           where a2.source_id = ${sourceId} and a2.deleted_at is null and a2.stem = tg.name
+        ) m on true
         left join sources s on s.id = m.source_id
        group by tg.id
     )
