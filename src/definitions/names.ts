@@ -6,11 +6,18 @@ export function stripMarkup(text: string): string {
   return text.replace(/\*\*|__|`|\*|~~/g, "").trim();
 }
 
+const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
 /** "Frontend Architect" → "frontend-architect"; "**backend_architect**" → "backend-architect". */
 export function toKebab(text: string): string {
-  return stripMarkup(text)
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
+  // Most names already are kebab-case; the reader asks for thousands of them per file.
+  if (KEBAB.test(text)) return text;
+  const plain = stripMarkup(text);
+  // Unicode normalization (to drop accents) is the slow step, and plain ASCII never needs it.
+  const ascii = /^[\x00-\x7f]*$/.test(plain)
+    ? plain
+    : plain.normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
+  return ascii
     .replace(/([a-z0-9])([A-Z])/g, "$1-$2")
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
