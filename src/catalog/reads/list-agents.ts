@@ -77,9 +77,11 @@ export async function listAgents(db: Executor, args: ListAgentsArgs): Promise<Ag
     where.push(
       sql`exists (select 1 from agent_skills x where x.agent_id = a.id and x.name = ${filter.skill})`,
     );
-  if (text !== null) where.push(sql`a.search @@ websearch_to_tsquery('english', ${text})`);
+  // The vectors live in agent_search (see catalog/search-index.ts), joined only for a text filter.
+  if (text !== null) where.push(sql`x.search @@ websearch_to_tsquery('english', ${text})`);
   const rank =
-    text !== null ? sql`ts_rank_cd(a.search, websearch_to_tsquery('english', ${text}))` : sql`null::real`;
+    text !== null ? sql`ts_rank_cd(x.search, websearch_to_tsquery('english', ${text}))` : sql`null::real`;
+  const searchJoin = text !== null ? sql`join agent_search x on x.agent_id = a.id` : sql``;
 
   // Each ordering: its ORDER BY, the key the cursor keeps (as Postgres prints it, to compare
   // back exactly), and the keyset condition for rows after the cursor. Names sort in byte
@@ -113,7 +115,7 @@ export async function listAgents(db: Executor, args: ListAgentsArgs): Promise<Ag
     db,
     sql`with matched as (
           select a.id, a.name, a.updated_at, ${rank} as rank
-            from agents a
+            from agents a ${searchJoin}
            where ${sql.join(where, sql` and `)}
         ), page as (
           select m.id, m.rank, ${sortKey} as sort_key
