@@ -14,7 +14,7 @@ export function toKebab(text: string): string {
   if (KEBAB.test(text)) return text;
   const plain = stripMarkup(text);
   // Unicode normalization (to drop accents) is the slow step, and plain ASCII never needs it.
-  const ascii = /^[\x00-\x7f]*$/.test(plain)
+  const ascii = !/[^ -~\t\n\r]/.test(plain)
     ? plain
     : plain.normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
   return ascii
