@@ -100,6 +100,8 @@ export function readServerConfig(env: Record<string, string | undefined>): Serve
 }
 
 const cacheEnvSchema = z.object({
+  /** `off`: compute every graph (benchmarks of the uncached path, debugging). */
+  AGENTRY_CACHE: z.enum(["on", "off"]).optional(),
   UPSTASH_REDIS_REST_URL: z.string().url().optional(),
   UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
   AGENTRY_CACHE_MAX_BYTES: z.coerce.number().int().min(0).optional(),
@@ -114,9 +116,10 @@ const cacheEnvSchema = z.object({
 export type CacheConfig = (
   | { kind: "upstash"; url: string; token: string }
   | { kind: "memory"; maxBytes: number }
+  | { kind: "off" }
 ) & { ttlSeconds: number; timeoutMs: number; prefix: string };
 
-/** Upstash when both its URL and token are set; otherwise the in-memory LRU. */
+/** Off when asked; Upstash when both its URL and token are set; otherwise the in-memory LRU. */
 export function readCacheConfig(env: Record<string, string | undefined>): CacheConfig {
   const parsed = cacheEnvSchema.safeParse(env);
   if (!parsed.success) {
@@ -129,6 +132,7 @@ export function readCacheConfig(env: Record<string, string | undefined>): CacheC
     timeoutMs: e.AGENTRY_CACHE_TIMEOUT_MS ?? 250,
     prefix: e.AGENTRY_CACHE_PREFIX ?? "agentry",
   };
+  if (e.AGENTRY_CACHE === "off") return { kind: "off", ...common };
   if (Boolean(e.UPSTASH_REDIS_REST_URL) !== Boolean(e.UPSTASH_REDIS_REST_TOKEN)) {
     throw new ConfigError(
       "invalid configuration: set both UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN, or neither (in-memory cache)",

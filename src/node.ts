@@ -39,7 +39,7 @@ export async function serve(options: ServeOptions = {}): Promise<{ url: string; 
   const address = server.address();
   const actualPort = typeof address === "object" && address ? address.port : port;
   const url = `http://${host}:${actualPort}/graphql`;
-  logger.info("agentry is serving", { url, driver: database.driver, cache: graphCache.store.kind });
+  logger.info("agentry is serving", { url, driver: database.driver, cache: graphCache?.store.kind ?? "off" });
 
   let closing: Promise<void> | null = null;
   const close = () => {

@@ -16,7 +16,8 @@ export function createGraphCache(
   config: CacheConfig,
   log: (message: string, fields: Record<string, unknown>) => void,
   logIntervalMs = 30_000,
-): GraphCache {
+): GraphCache | null {
+  if (config.kind === "off") return null;
   const store: CacheStore =
     config.kind === "upstash"
       ? new UpstashStore({ url: config.url, token: config.token })
