@@ -14,9 +14,7 @@ export function toKebab(text: string): string {
   if (KEBAB.test(text)) return text;
   const plain = stripMarkup(text);
   // Unicode normalization (to drop accents) is the slow step, and plain ASCII never needs it.
-  const ascii = !/[^ -~\t\n\r]/.test(plain)
-    ? plain
-    : plain.normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
+  const ascii = !/[^ -~\t\n\r]/.test(plain) ? plain : plain.normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
   return ascii
     .replace(/([a-z0-9])([A-Z])/g, "$1-$2")
     .toLowerCase()

@@ -16,6 +16,7 @@ import type { GraphQLContext } from "./context.js";
 import { ERROR_TYPES, invalidInput } from "./errors.js";
 import { AgentCommandRef, AgentExampleRef, AgentSectionRef, AgentSkillRef, DiagnosticRef } from "./facts.js";
 import { load } from "./loaders.js";
+import { selects } from "./lookahead.js";
 import { RevisionDiffRef, RevisionRef } from "./revision.js";
 import { SourceRef } from "./source.js";
 import { AgentToolRef, ToolTierEnum } from "./tool.js";
@@ -90,12 +91,15 @@ AgentRef.implement({
       description: "The tools the agent lists, in order, with their tier; `tier` keeps one tier.",
       args: { tier: t.arg({ type: ToolTierEnum, required: false }) },
       resolve: async (a, args, ctx) => {
-        const tools = await load.tools(ctx).load(a.id);
+        const { tools } = await load.facts(ctx).load(a.id);
         return args.tier ? tools.filter((x) => x.tier === args.tier) : tools;
       },
     }),
     toolsByTier: t.field({ type: ToolsByTierRef, resolve: (a) => ({ id: a.id }) }),
-    skills: t.field({ type: [AgentSkillRef], resolve: (a, _args, ctx) => load.skills(ctx).load(a.id) }),
+    skills: t.field({
+      type: [AgentSkillRef],
+      resolve: async (a, _args, ctx) => (await load.facts(ctx).load(a.id)).skills,
+    }),
     commands: t.field({
       type: [AgentCommandRef],
       description: "Slash commands the body names, e.g. `/delivery:release-notes`.",
@@ -113,7 +117,18 @@ AgentRef.implement({
       args: {
         kinds: t.arg({ type: [CollaborationKindEnum], required: false, description: KINDS_DESCRIPTION }),
       },
-      resolve: (a, args, ctx) => load.collaborators(ctx, args.kinds).load(a.id),
+      resolve: (a, args, ctx, info) => {
+        // Read the far ends with the edges, as much of them as the query goes on to select.
+        const ends = selects(info, ["to", "from"], ["tools", "skills", "toolsByTier"])
+          ? "facts"
+          : selects(info, ["to", "from"])
+            ? "summary"
+            : "none";
+        const agents = AgentRef.getDataloader(ctx);
+        return load
+          .collaborators(ctx, args.kinds, ends, (end) => agents.prime(end.agent.id, end.agent))
+          .load(a.id);
+      },
     }),
     dependents: t.field({
       type: [CollaborationRef],
@@ -176,7 +191,8 @@ ToolsByTierRef.implement({
     const tier = (name: "essential" | "optional" | "specialized" | "none") =>
       t.field({
         type: [AgentToolRef],
-        resolve: async (p, _args, ctx) => (await load.tools(ctx).load(p.id)).filter((x) => x.tier === name),
+        resolve: async (p, _args, ctx) =>
+          (await load.facts(ctx).load(p.id)).tools.filter((x) => x.tier === name),
       });
     return {
       essential: tier("essential"),

@@ -4,14 +4,14 @@
 import DataLoader from "dataloader";
 import {
   type CollaborationKind,
-  collaboratorsOf,
+  collaboratorsWithEnds,
   commandsOf,
   dependentsOf,
+  type EdgeEnd,
   examplesOf,
+  factsOf,
   revisionsOf,
   sectionsOf,
-  skillsOf,
-  toolsOf,
   variantsOf,
 } from "../catalog/reads/index.js";
 import type { GraphQLContext } from "./context.js";
@@ -40,18 +40,33 @@ const kindsKey = (kinds: readonly CollaborationKind[] | null | undefined) =>
   kinds && kinds.length > 0 ? [...new Set(kinds)].sort() : null;
 
 export const load = {
-  tools: (ctx: GraphQLContext) => loaderFor(ctx, "tools", (ids) => toolsOf(ctx.db, ids)),
-  skills: (ctx: GraphQLContext) => loaderFor(ctx, "skills", (ids) => skillsOf(ctx.db, ids)),
+  /** Tools and skills together: a client that asks for one usually asks for the other. */
+  facts: (ctx: GraphQLContext) => loaderFor(ctx, "facts", (ids) => factsOf(ctx.db, ids)),
   commands: (ctx: GraphQLContext) => loaderFor(ctx, "commands", (ids) => commandsOf(ctx.db, ids)),
   sections: (ctx: GraphQLContext) => loaderFor(ctx, "sections", (ids) => sectionsOf(ctx.db, ids)),
   examples: (ctx: GraphQLContext) => loaderFor(ctx, "examples", (ids) => examplesOf(ctx.db, ids)),
   variants: (ctx: GraphQLContext) => loaderFor(ctx, "variants", (ids) => variantsOf(ctx.db, ids)),
   revisions: (ctx: GraphQLContext) => loaderFor(ctx, "revisions", (ids) => revisionsOf(ctx.db, ids)),
-  collaborators: (ctx: GraphQLContext, kinds?: readonly CollaborationKind[] | null) => {
+  /**
+   * Edges, read together with the agents at their far ends (`ends`: what the query selects of
+   * them), which `primeAgent` and the facts loader keep for the rest of the request: the next
+   * level of a nested query then costs nothing but its own edges.
+   */
+  collaborators: (
+    ctx: GraphQLContext,
+    kinds: readonly CollaborationKind[] | null | undefined,
+    ends: "none" | "summary" | "facts",
+    primeAgent: (end: EdgeEnd) => void,
+  ) => {
     const k = kindsKey(kinds);
-    return loaderFor(ctx, `collaborators:${k?.join(",") ?? "*"}`, (ids) =>
-      collaboratorsOf(ctx.db, ids, k ? { kinds: k } : {}),
-    );
+    return loaderFor(ctx, `collaborators:${k?.join(",") ?? "*"}:${ends}`, async (ids) => {
+      const read = await collaboratorsWithEnds(ctx.db, ids, { ...(k ? { kinds: k } : {}), ends });
+      for (const end of read.ends) {
+        primeAgent(end);
+        if (end.facts) load.facts(ctx).prime(end.agent.id, end.facts);
+      }
+      return read.edges;
+    });
   },
   dependents: (ctx: GraphQLContext, kinds?: readonly CollaborationKind[] | null) => {
     const k = kindsKey(kinds);

@@ -6,6 +6,8 @@
 import { type SQL, sql } from "drizzle-orm";
 import { pgArray } from "../bulk.js";
 import type { Executor } from "../database.js";
+import { AGENT_COLUMNS, AGENT_JOINS, type AgentRow, type AgentSummary, toAgentSummary } from "./agents.js";
+import { type AgentFacts, factsColumns, toFacts } from "./facts.js";
 import { distinct, groupInOrder, num, numOrNull, query } from "./internal.js";
 
 export type CollaborationKind = "handoff" | "peer" | "mention";
@@ -102,9 +104,36 @@ export async function collaboratorsOf(
   ids: readonly number[],
   options: EdgeOptions = {},
 ): Promise<CollaborationEdge[][]> {
-  if (ids.length === 0) return [];
+  return (await collaboratorsWithEnds(db, ids, { ...options, ends: "none" })).edges;
+}
+
+/** The agent at the far end of an edge, read with the edge. */
+export interface EdgeEnd {
+  agent: AgentSummary;
+  /** Its tools and skills, when asked for. */
+  facts: AgentFacts | null;
+}
+
+/**
+ * collaboratorsOf, plus the summaries (and with `ends: "facts"`, the tools and skills) of the
+ * agents at the far ends, in the same statement: a client that walks collaborators level by
+ * level then costs one statement per level, not three.
+ */
+export async function collaboratorsWithEnds(
+  db: Executor,
+  ids: readonly number[],
+  options: EdgeOptions & { ends: "none" | "summary" | "facts" },
+): Promise<{ edges: CollaborationEdge[][]; ends: EdgeEnd[] }> {
+  if (ids.length === 0) return { edges: [], ends: [] };
   const kinds = kindsParam(options.kinds);
-  const rows = await query<Grouped>(
+  const other = "(case when c.reversed then c.from_agent_id else c.to_agent_id end)";
+  const endColumns =
+    options.ends === "none"
+      ? sql``
+      : sql`, (select row_to_json(x) from (select ${AGENT_COLUMNS} from agents a ${AGENT_JOINS}
+                                          where a.id = ${sql.raw(other)} and a.deleted_at is null) x) as end_agent
+            ${options.ends === "facts" ? sql`, ${factsColumns(other)}` : sql``}`;
+  const rows = await query<Grouped & { end_agent?: AgentRow | null; tools?: unknown; skills?: unknown }>(
     db,
     sql`with q as (
           select a.id from agents a where a.id = any(${pgArray(distinct(ids))}::bigint[]) and a.deleted_at is null
@@ -117,11 +146,21 @@ export async function collaboratorsOf(
             from q join collaborations c on c.to_agent_id = q.id and c.kind = 'peer'
            where 'peer' = any(${kinds}::text[]) and c.from_agent_id is distinct from q.id
         )
-        select c.for_id, c.reversed, ${EDGE_COLUMNS}
+        select c.for_id, c.reversed, ${EDGE_COLUMNS} ${endColumns}
           from e c join agents st on st.id = c.agent_id and st.deleted_at is null
          order by c.for_id, array_position(array['handoff', 'peer', 'mention'], c.kind), c.id`,
   );
-  return groupInOrder(ids, rows, (r) => num(r.for_id)).map((g) => g.map((r) => toEdge(r, r.reversed)));
+  const ends = new Map<number, EdgeEnd>();
+  for (const r of rows) {
+    if (!r.end_agent) continue;
+    const agent = toAgentSummary(r.end_agent);
+    if (!ends.has(agent.id))
+      ends.set(agent.id, { agent, facts: options.ends === "facts" ? toFacts(r as never) : null });
+  }
+  return {
+    edges: groupInOrder(ids, rows, (r) => num(r.for_id)).map((g) => g.map((r) => toEdge(r, r.reversed))),
+    ends: [...ends.values()],
+  };
 }
 
 /**

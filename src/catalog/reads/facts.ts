@@ -1,7 +1,7 @@
 // What an agent's file states, batched by agent id for dataloaders: one statement per kind of
 // fact whatever the number of agents, results grouped per id in the order the ids were given.
 // Facts of soft-deleted agents are not returned: their rows stay until the agent comes back.
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { splitLines } from "../../definitions/lines.js";
 import { pgArray } from "../bulk.js";
 import type { Executor } from "../database.js";
@@ -92,49 +92,121 @@ export interface CommandInfo {
 
 const live = sql.raw("join agents a on a.id = x.agent_id and a.deleted_at is null");
 
+/** The columns a tool row is read from (`x` agent_tools, `tl` tools), as SQL and as JSON. */
+const TOOL_FIELDS = {
+  tool_id: "tl.id",
+  name: "tl.name",
+  kind: "tl.kind",
+  server: "tl.server",
+  tier: "x.tier",
+  position: "x.position",
+};
+/** The columns a skill row is read from (`x` agent_skills, `k` skills, `ks` its source). */
+const SKILL_FIELDS = {
+  name: "x.name",
+  origin: "x.origin",
+  position: "x.position",
+  skill_id: "k.id",
+  skill_source: "ks.name",
+  skill_name: "k.name",
+  evidence_line: "x.evidence_line",
+  evidence_text: "x.evidence_text",
+};
+const columns = (fields: Record<string, string>) =>
+  Object.entries(fields)
+    .map(([as, expr]) => `${expr} as ${as}`)
+    .join(", ");
+const jsonObject = (fields: Record<string, string>) =>
+  `json_build_object(${Object.entries(fields)
+    .map(([as, expr]) => `'${as}', ${expr}`)
+    .join(", ")})`;
+
+function toTool(r: Record<string, unknown>): AgentTool {
+  return {
+    toolId: num(r.tool_id),
+    name: String(r.name),
+    kind: r.kind as ToolKind,
+    server: (r.server as string | null) ?? null,
+    tier: r.tier as ToolTier,
+    position: num(r.position),
+  };
+}
+
+function toSkill(r: Record<string, unknown>): AgentSkill {
+  return {
+    name: String(r.name),
+    origin: r.origin as AgentSkill["origin"],
+    position: num(r.position),
+    skillId: numOrNull(r.skill_id),
+    skillRef: r.skill_id === null ? null : `${r.skill_source}/${r.skill_name}`,
+    evidence: evidence(r.evidence_line, r.evidence_text),
+  };
+}
+
 export async function toolsOf(db: Executor, ids: readonly number[]): Promise<AgentTool[][]> {
   if (ids.length === 0) return [];
   const rows = await query<Record<string, unknown>>(
     db,
-    sql`select x.agent_id, tl.id as tool_id, tl.name, tl.kind, tl.server, x.tier, x.position
+    sql`select x.agent_id, ${sql.raw(columns(TOOL_FIELDS))}
           from agent_tools x ${live} join tools tl on tl.id = x.tool_id
          where x.agent_id = any(${pgArray(distinct(ids))}::bigint[])
          order by x.agent_id, x.position`,
   );
-  return groupInOrder(ids, rows, (r) => num(r.agent_id)).map((g) =>
-    g.map((r) => ({
-      toolId: num(r.tool_id),
-      name: String(r.name),
-      kind: r.kind as ToolKind,
-      server: (r.server as string | null) ?? null,
-      tier: r.tier as ToolTier,
-      position: num(r.position),
-    })),
-  );
+  return groupInOrder(ids, rows, (r) => num(r.agent_id)).map((g) => g.map(toTool));
 }
 
 export async function skillsOf(db: Executor, ids: readonly number[]): Promise<AgentSkill[][]> {
   if (ids.length === 0) return [];
   const rows = await query<Record<string, unknown>>(
     db,
-    sql`select x.agent_id, x.name, x.origin, x.position, k.id as skill_id, ks.name as skill_source,
-               k.name as skill_name, x.evidence_line, x.evidence_text
+    sql`select x.agent_id, ${sql.raw(columns(SKILL_FIELDS))}
           from agent_skills x ${live}
           left join skills k on k.id = x.skill_id and k.deleted_at is null
           left join sources ks on ks.id = k.source_id
          where x.agent_id = any(${pgArray(distinct(ids))}::bigint[])
          order by x.agent_id, x.position`,
   );
-  return groupInOrder(ids, rows, (r) => num(r.agent_id)).map((g) =>
-    g.map((r) => ({
-      name: String(r.name),
-      origin: r.origin as AgentSkill["origin"],
-      position: num(r.position),
-      skillId: numOrNull(r.skill_id),
-      skillRef: r.skill_id === null ? null : `${r.skill_source}/${r.skill_name}`,
-      evidence: evidence(r.evidence_line, r.evidence_text),
-    })),
+  return groupInOrder(ids, rows, (r) => num(r.agent_id)).map((g) => g.map(toSkill));
+}
+
+/** An agent's tools and skills: the API asks for both together, so they are read together. */
+export interface AgentFacts {
+  tools: AgentTool[];
+  skills: AgentSkill[];
+}
+
+/**
+ * The facts of the agent whose id the SQL expression `agentId` gives, as two JSON columns
+ * (`tools`, `skills`), for statements that read them along with something else.
+ */
+export function factsColumns(agentId: string): SQL {
+  return sql.raw(`
+    (select coalesce(json_agg(${jsonObject(TOOL_FIELDS)} order by x.position), '[]'::json)
+       from agent_tools x join tools tl on tl.id = x.tool_id where x.agent_id = ${agentId}) as tools,
+    (select coalesce(json_agg(${jsonObject(SKILL_FIELDS)} order by x.position), '[]'::json)
+       from agent_skills x
+       left join skills k on k.id = x.skill_id and k.deleted_at is null
+       left join sources ks on ks.id = k.source_id
+      where x.agent_id = ${agentId}) as skills`);
+}
+
+export function toFacts(row: { tools: unknown; skills: unknown }): AgentFacts {
+  return {
+    tools: (row.tools as Record<string, unknown>[]).map(toTool),
+    skills: (row.skills as Record<string, unknown>[]).map(toSkill),
+  };
+}
+
+/** Tools and skills of live agents, in one statement; empty for an id with no live agent. */
+export async function factsOf(db: Executor, ids: readonly number[]): Promise<AgentFacts[]> {
+  if (ids.length === 0) return [];
+  const rows = await query<{ id: unknown; tools: unknown; skills: unknown }>(
+    db,
+    sql`select a.id, ${factsColumns("a.id")}
+          from agents a where a.id = any(${pgArray(distinct(ids))}::bigint[]) and a.deleted_at is null`,
   );
+  const byId = new Map(rows.map((r) => [num(r.id), toFacts(r)]));
+  return ids.map((id) => byId.get(id) ?? { tools: [], skills: [] });
 }
 
 export async function commandsOf(db: Executor, ids: readonly number[]): Promise<AgentCommand[][]> {

@@ -17,13 +17,16 @@ export {
   type CollaborationEdge,
   type CollaborationKind,
   collaboratorsOf,
+  collaboratorsWithEnds,
   dependentsOf,
+  type EdgeEnd,
   type EdgeOptions,
 } from "./collaborations.js";
 export { InvalidArgumentError, InvalidCursorError, NotFoundError } from "./errors.js";
 export {
   type AgentCommand,
   type AgentExample,
+  type AgentFacts,
   type AgentSection,
   type AgentSkill,
   type AgentTool,
@@ -32,6 +35,7 @@ export {
   commandsOf,
   type Evidence,
   examplesOf,
+  factsOf,
   type SkillInfo,
   sectionsOf,
   skillsBy,
