@@ -56,6 +56,20 @@ export const AgentRef = builder.loadableNodeRef<AgentSummary, number, number>("A
   },
 });
 
+const known = new WeakMap<GraphQLContext, Map<number, AgentSummary>>();
+
+/** Agents a resolver already read in bulk, for fields below it to resolve without a promise. */
+export function rememberAgents(ctx: GraphQLContext, agents: readonly (AgentSummary | null)[]): void {
+  const map = known.get(ctx) ?? new Map<number, AgentSummary>();
+  known.set(ctx, map);
+  for (const a of agents) if (a) map.set(a.id, a);
+}
+
+/** An agent rememberAgents kept, or undefined (then load it). */
+export function knownAgent(ctx: GraphQLContext, id: number): AgentSummary | undefined {
+  return known.get(ctx)?.get(id);
+}
+
 /** An agent by id through the request's dataloader (one statement per batch). */
 export function loadAgent(ctx: GraphQLContext, id: number): Promise<AgentSummary> {
   return AgentRef.getDataloader(ctx).load(id);

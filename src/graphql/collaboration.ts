@@ -2,7 +2,7 @@
 // UnresolvedAgent (a name no agent has yet, possibly with candidates): a union, so a frontend
 // can draw the two differently.
 import { COLLABORATION_KINDS, type CollaborationEdge } from "../catalog/reads/index.js";
-import { AgentRef, loadAgent } from "./agent.js";
+import { AgentRef, knownAgent, loadAgent } from "./agent.js";
 import { builder } from "./builder.js";
 import { EvidenceRef } from "./facts.js";
 
@@ -84,6 +84,6 @@ export const CollaborationRef = builder.objectRef<CollaborationEdge>("Collaborat
 });
 
 function end(ctx: Parameters<typeof loadAgent>[0], id: number | null, name: string, e: CollaborationEdge) {
-  if (id !== null) return loadAgent(ctx, id);
+  if (id !== null) return knownAgent(ctx, id) ?? loadAgent(ctx, id);
   return { kind: "unresolved" as const, name, candidates: e.candidates };
 }
