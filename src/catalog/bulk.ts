@@ -14,14 +14,18 @@ export async function bulkInsert<R = unknown>(
   columns: Record<string, ColumnType>,
   rows: readonly Record<string, unknown>[],
   tail: SQL = sql``,
-  /** Columns computed in SQL from the row `v` instead of read from it. */
+  /** Columns computed in SQL from the row `v` (and `joins`) instead of read from it. */
   computed: Record<string, string> = {},
+  /** Joins after the rows, for `computed` to read from. */
+  joins: SQL = sql``,
+  /** Fields of the rows that `computed` and `joins` read but that are not columns. */
+  inputs: Record<string, ColumnType> = {},
 ): Promise<R[]> {
   if (rows.length === 0) return [];
   const names = Object.keys(columns);
-  const given = names.filter((n) => !(n in computed));
+  const given = [...names.filter((n) => !(n in computed)), ...Object.keys(inputs)];
   const arrays = given.map((name) => {
-    const type = columns[name]!;
+    const type = columns[name] ?? inputs[name]!;
     const values = rows.map((r) => {
       const v = r[name];
       if (v === undefined || v === null) return null;
@@ -37,7 +41,11 @@ export async function bulkInsert<R = unknown>(
   const result = await tx.execute(sql`
     insert into ${sql.raw(`"${table}"`)} (${sql.raw(quoted(names))})
     select ${sql.raw(selects)}
-      from unnest(${sql.join(arrays, sql`, `)}) as v(${sql.raw(quoted(given))})
+      from unnest(${sql.join(arrays, sql`, `)}) with ordinality as v(${sql.raw(quoted(given))}, "ordinal")
+    ${joins}
+    -- Rows keep their order through the joins, so serial ids follow it (edges are read back
+    -- in id order, which is the order their file states them in).
+    order by v."ordinal"
     ${tail}`);
   return rowsOf<R>(result);
 }

@@ -1,7 +1,8 @@
-// Reference resolution, set-based: one statement per kind of reference, limited to the rows an
-// import could have changed (the changed agents' own references, and references by name to
-// anything created, renamed or deleted). A name no agent has yet stays unresolved and resolves
-// when that agent arrives.
+// Reference resolution, set-based. An import resolves the collaboration edges it writes as it
+// inserts them (matchAgentName); afterwards one statement per kind of reference resolves
+// again the rows the import could have changed: references by name to anything created,
+// renamed or deleted (and the changed agents' skills and commands). A name no agent has yet
+// stays unresolved and resolves when that agent arrives.
 //
 // Agent names match an agent's name or its file stem (bodies say `backend-architect` for the
 // agent named `api-scaffolding-backend-architect`). An exact name wins; among stems, one in
@@ -21,9 +22,9 @@ export interface ResolveScope {
 export async function resolveReferences(tx: AgentryTx, sourceId: number, scope: ResolveScope): Promise<void> {
   const ids = pgArray(scope.agentIds);
   const names = pgArray(scope.agentNames);
-  if (scope.agentIds.length > 0 || scope.agentNames.length > 0) {
-    await tx.execute(resolveEdgeSide(sourceId, ids, names, "to"));
-    await tx.execute(resolveEdgeSide(sourceId, ids, names, "from"));
+  if (scope.agentNames.length > 0) {
+    await tx.execute(resolveEdgeSide(sourceId, names, "to"));
+    await tx.execute(resolveEdgeSide(sourceId, names, "from"));
   }
   if (scope.agentIds.length > 0 || scope.skillNames.length > 0) {
     await tx.execute(sql`
@@ -64,52 +65,55 @@ export async function resolveReferences(tx: AgentryTx, sourceId: number, scope: 
   }
 }
 
-function resolveEdgeSide(sourceId: number, ids: SQL, names: SQL, side: "to" | "from"): SQL {
+/**
+ * The agent a name means, from a statement where `name` and `ns` (the stating agent's
+ * namespace) are in scope: a lateral subquery giving one row of `n` (agents the name could
+ * mean), `chosen` (the one it means, or null) and `refs` (their refs, for an ambiguous name).
+ * An exact name wins; among file stems, one in the stating agent's namespace; otherwise a
+ * single match. Two index lookups per name, whatever the statistics say: during a large
+ * import the tables grow faster than autovacuum analyzes them, and a planner that believes
+ * them small compares every name with every agent instead.
+ */
+export function matchAgentName(sourceId: number, name: SQL, ns: SQL): SQL {
+  return sql`(
+    select count(m.id) as n,
+           coalesce(
+             (array_agg(m.id) filter (where m.name = ${name}))[1],
+             case when count(m.id) filter (where m.namespace = ${ns}) = 1
+                  then (array_agg(m.id) filter (where m.namespace = ${ns}))[1] end,
+             case when count(m.id) = 1 then (array_agg(m.id))[1] end
+           ) as chosen,
+           array_agg(s.name || '/' || m.name order by m.name) filter (where m.id is not null) as refs
+      from (select a1.id, a1.name, a1.namespace, a1.source_id from agents a1
+             where a1.source_id = ${sourceId} and a1.deleted_at is null and a1.name = ${name}
+            union
+            select a2.id, a2.name, a2.namespace, a2.source_id from agents a2
+             where a2.source_id = ${sourceId} and a2.deleted_at is null and a2.stem = ${name}) m
+      left join sources s on s.id = m.source_id)`;
+}
+
+/**
+ * Resolves again one side of the edges that name agents an import created, renamed or
+ * deleted. (An import resolves the edges it writes as it writes them; see import.ts.)
+ */
+function resolveEdgeSide(sourceId: number, names: SQL, side: "to" | "from"): SQL {
   const nameCol = sql.raw(`${side}_name`);
   const idCol = sql.raw(`${side}_agent_id`);
-  // Candidates describe the unresolved side; the `to` side is written first, so the `from`
-  // side only replaces them when it is the one left unresolved.
+  // Candidates describe the unresolved side; the `from` side only replaces them when it is
+  // the one left unresolved (as when both sides are resolved at insert).
   const candidates =
     side === "to"
       ? sql`case when mt.chosen is null and mt.n > 1 then mt.refs end`
       : sql`case when mt.chosen is null and mt.n > 1 then mt.refs else c.candidates end`;
   return sql`
-    with target as (
-      -- Two index scans, not one OR: with the OR, Postgres read every edge of the source
-      -- (measured: 97 ms a batch at 2,000 agents, growing with the source).
-      select c.id, a.namespace as ns, c.${nameCol} as name
-        from collaborations c join agents a on a.id = c.agent_id
-       where c.agent_id = any(${ids}::bigint[])
-         -- the stating agent's own side was set when the edge was written
-         and c.${nameCol} <> a.name
-      union
-      select c.id, a.namespace, c.${nameCol}
-        from collaborations c join agents a on a.id = c.agent_id
-       where c.source_id = ${sourceId} and c.${nameCol} = any(${names}::text[])
-         and c.${nameCol} <> a.name
-    ), matched as (
-      select tg.id,
-             count(m.id) as n,
-             coalesce(
-               (array_agg(m.id) filter (where m.name = tg.name))[1],
-               case when count(m.id) filter (where m.namespace = tg.ns) = 1
-                    then (array_agg(m.id) filter (where m.namespace = tg.ns))[1] end,
-               case when count(m.id) = 1 then (array_agg(m.id))[1] end
-             ) as chosen,
-             array_agg(s.name || '/' || m.name order by m.name) filter (where m.id is not null) as refs
-        from target tg
-        -- Two index lookups per name, whatever the statistics say: during a large import the
-        -- tables grow faster than autovacuum analyzes them, and a planner that believes them
-        -- small compares every name with every agent instead.
-        left join lateral (
-          select a1.id, a1.name, a1.namespace, a1.source_id from agents a1
-           where a1.source_id = ${sourceId} and a1.deleted_at is null and a1.name = tg.name
-          union
-          select a2.id, a2.name, a2.namespace, a2.source_id from agents a2
-           where a2.source_id = ${sourceId} and a2.deleted_at is null and a2.stem = tg.name
-        ) m on true
-        left join sources s on s.id = m.source_id
-       group by tg.id
+    with matched as (
+      select tg.id, mt.n, mt.chosen, mt.refs
+        from (select c.id, a.namespace as ns, c.${nameCol} as name
+                from collaborations c join agents a on a.id = c.agent_id
+               where c.source_id = ${sourceId} and c.${nameCol} = any(${names}::text[])
+                 -- the stating agent's own side was set when the edge was written
+                 and c.${nameCol} <> a.name) tg
+        cross join lateral ${matchAgentName(sourceId, sql`tg.name`, sql`tg.ns`)} mt
     )
     update collaborations c set ${idCol} = mt.chosen, candidates = ${candidates}
       from matched mt

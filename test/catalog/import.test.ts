@@ -8,6 +8,7 @@ import { rowsOf } from "../../src/catalog/bulk.js";
 import type { Database } from "../../src/catalog/database.js";
 import { exportSource } from "../../src/catalog/export.js";
 import { type ImportFile, importFiles } from "../../src/catalog/import.js";
+import { listAgents } from "../../src/catalog/reads/index.js";
 import { findDefinitionFiles } from "../../src/cli/files.js";
 import { driverCases, type TestDatabase } from "../support/databases.js";
 
@@ -229,6 +230,49 @@ describe.each(await driverCases())("import on $driver", ({ open }) => {
       "select f.name as from, t.name as to, c.evidence_line as line from collaborations c join agents f on f.id = c.from_agent_id join agents t on t.id = c.to_agent_id where c.kind = 'mention'",
     );
     expect(mentions).toEqual([{ from: "writer", to: "copy-editor", line: 5 }]);
+  });
+
+  it("keeps each agent's search vector at its current revision, and fills vectors an import left out", async () => {
+    const search = async (text: string) =>
+      (await listAgents(db.db, { filter: { text }, first: 10 })).nodes.map((n) => n.name);
+    await importFiles(db, [{ path: "agents/a.md", text: agent("alpha", "Tunes kubernetes clusters.\n") }], {
+      source: "s",
+    });
+    expect(await search("kubernetes")).toEqual(["alpha"]);
+    // A new revision replaces the vector: the old words no longer match, the new ones do.
+    await importFiles(db, [{ path: "agents/a.md", text: agent("alpha", "Writes release notes.\n") }], {
+      source: "s",
+    });
+    expect(await search("kubernetes")).toEqual([]);
+    expect(await search("release")).toEqual(["alpha"]);
+    const vectors = await query<{ current: boolean }>(
+      db,
+      "select x.revision_id = a.revision_id as current from agent_search x join agents a on a.id = x.agent_id",
+    );
+    expect(vectors).toEqual([{ current: true }]);
+    // An import stopped between a batch and its vectors: the next import that writes fills them.
+    await query(db, "delete from agent_search");
+    expect(await search("release")).toEqual([]);
+    await importFiles(db, [{ path: "agents/b.md", text: agent("beta", "Reviews code.\n") }], { source: "s" });
+    expect(await search("release")).toEqual(["alpha"]);
+    expect(await search("reviews")).toEqual(["beta"]);
+  });
+
+  it("resolves edges to agents of earlier and later batches of one import", async () => {
+    const files = Array.from({ length: 7 }, (_, i) => ({
+      path: `agents/a${i}.md`,
+      text: agent(
+        `agent-${i}`,
+        `## Cross-Agent Collaboration\n\n### Peer Collaboration (Works Alongside)\n- **agent-${(i + 1) % 7}** ↔ **agent-${i}**: pairs\n- **agent-${(i + 6) % 7}** ↔ **agent-${i}**: pairs\n`,
+      ),
+    }));
+    const report = await importFiles(db, files, { source: "s", batchSize: 3 });
+    expect(report.created).toHaveLength(7);
+    const edges = await query<{ resolved: number; all: number }>(
+      db,
+      "select count(*) filter (where from_agent_id is not null and to_agent_id is not null)::int as resolved, count(*)::int as all from collaborations where kind = 'peer'",
+    );
+    expect(edges[0]).toEqual({ resolved: 14, all: 14 });
   });
 
   it("exports every file byte for byte", async () => {
