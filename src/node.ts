@@ -8,6 +8,7 @@ import { openDatabase } from "./catalog/database.js";
 import { readCacheConfig, readServerConfig } from "./config.js";
 import { consoleLogger, createApp } from "./server/app.js";
 import { loadExamplesIfEmpty } from "./server/examples.js";
+import { jitPlugin } from "./server/jit.js";
 
 export interface ServeOptions {
   env?: Record<string, string | undefined>;
@@ -30,7 +31,13 @@ export async function serve(options: ServeOptions = {}): Promise<{ url: string; 
   }
   // GraphiQL's assets are served inline (no CDN): the page works offline.
   const graphCache = createGraphCache(readCacheConfig(options.env ?? process.env), logger.error);
-  const app = createApp({ database, logger, graphCache, graphiql: { render: renderGraphiQL } });
+  const app = createApp({
+    database,
+    logger,
+    graphCache,
+    graphiql: { render: renderGraphiQL },
+    plugins: [jitPlugin()],
+  });
   const server = createServer(createServerAdapter((request: Request) => app.fetch(request)));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

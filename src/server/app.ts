@@ -29,6 +29,8 @@ export interface AppOptions {
   /** The cache of resolved agent graphs; none means every graph is computed. */
   graphCache?: GraphCache | null;
   logger?: Logger;
+  /** More Yoga plugins from the entry: Node adds graphql-jit (./jit.ts), the Worker cannot. */
+  plugins?: Plugin[];
   /** Renders GraphiQL on GET /graphql from a browser; `inline` needs no network (Node). */
   graphiql?: false | { render?: (options: GraphiQLOptions) => string | Promise<string> };
 }
@@ -61,17 +63,25 @@ export function createApp(options: AppOptions): App {
           const results =
             "errors" in (result as object) ? [result as { errors?: readonly GraphQLError[] }] : [];
           for (const r of results) {
-            for (const error of r.errors ?? []) {
-              if (!isUnexpected(error)) continue;
+            const errors = (r.errors ?? []) as GraphQLError[];
+            errors.forEach((error, i) => {
+              if (!isUnexpected(error)) return;
               const original = error.originalError ?? error;
-              (error.extensions as Record<string, unknown>).requestId = args.contextValue.requestId;
+              // A copy that carries the request id: graphql-jit's errors have no extensions
+              // object to add it to.
+              errors[i] = new GraphQLError(error.message, {
+                ...(error.nodes ? { nodes: error.nodes } : {}),
+                ...(error.path ? { path: error.path } : {}),
+                originalError: original,
+                extensions: { ...error.extensions, requestId: args.contextValue.requestId },
+              });
               logger.error("unexpected error", {
                 requestId: args.contextValue.requestId,
                 path: error.path?.join("."),
                 error: original.message,
                 stack: original.stack,
               });
-            }
+            });
           }
         },
       };
@@ -95,6 +105,7 @@ export function createApp(options: AppOptions): App {
       maxAliasesPlugin({ n: LIMITS.maxAliases, exposeLimits: true }),
       maxTokensPlugin({ n: LIMITS.maxTokens, exposeLimits: true }),
       requestIdPlugin,
+      ...((options.plugins ?? []) as Plugin<GraphQLContext>[]),
     ],
     maskedErrors: {
       maskError(error, message) {

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { createServerAdapter } from "@whatwg-node/server";
 import type { Database } from "../../src/catalog/database.js";
 import { type App, createApp, type Logger } from "../../src/server/app.js";
+import { jitPlugin } from "../../src/server/jit.js";
 
 export interface CapturedLogger extends Logger {
   lines: { level: string; message: string; fields?: Record<string, unknown> }[];
@@ -18,8 +19,9 @@ export function captureLogger(): CapturedLogger {
   };
 }
 
+/** The app as `npm start` builds it (graphql-jit included), minus GraphiQL and the cache. */
 export function testApp(database: Database, logger: Logger = captureLogger()): App {
-  return createApp({ database, logger });
+  return createApp({ database, logger, plugins: [jitPlugin()] });
 }
 
 export interface GqlResult<T = Record<string, unknown>> {
