@@ -65,6 +65,18 @@ const WORDS =
     " ",
   );
 
+const SYLLABLES = ["ka", "lo", "mi", "ra", "te", "su", "vo", "ne", "pi", "da", "go", "ru"];
+
+/**
+ * The k-th word of a 1,728-word pseudo vocabulary ("kalomi"): each agent's description names
+ * three of them as its focus, so that full-text search has rare words to find, as real
+ * catalogs do (the sentence words above occur in nearly every agent).
+ */
+export function topicWord(k: number): string {
+  const i = ((k % 1728) + 1728) % 1728;
+  return SYLLABLES[Math.floor(i / 144)]! + SYLLABLES[Math.floor(i / 12) % 12]! + SYLLABLES[i % 12]!;
+}
+
 export interface SyntheticOptions {
   agents: number;
   seed?: number;
@@ -113,6 +125,7 @@ export function syntheticCatalog(options: SyntheticOptions): ImportFile[] {
       if (j !== i && j < n) targets.add(j);
     }
     const list = [...targets];
+    const topics = [0, 1, 2].map(() => topicWord(Math.floor(rnd() * 1728)));
     const downstream = list.filter((_, k) => k % 3 !== 2);
     const peers = list.filter((_, k) => k % 3 === 2);
     const examples = Array.from(
@@ -136,7 +149,7 @@ export function syntheticCatalog(options: SyntheticOptions): ImportFile[] {
     const front = [
       "---",
       `name: ${name}`,
-      `description: ${sentence(rnd, 20)}\\n\\n${examples.join("\\n")}`,
+      `description: ${sentence(rnd, 20)} Focus: ${topics.join(", ")}.\\n\\n${examples.join("\\n")}`,
       `model: ${["sonnet", "opus", "haiku", "inherit"][i % 4]}`,
       `tools: ${[...tools].join(", ")}`,
       ...(skills.length > 0 ? [`skills: ${[...new Set(skills)].join(", ")}`] : []),

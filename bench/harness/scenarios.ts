@@ -3,7 +3,7 @@
 // (PostGraphile, bench/peers/). Each request of a run takes the next variables of a fixed,
 // seeded rotation, so runs are repeatable and hit many different rows.
 import { agentryAgentDetail, postgraphileAgentDetail } from "../peers/postgraphile-queries.js";
-import { agentName } from "../synthetic.js";
+import { agentName, topicWord } from "../synthetic.js";
 
 export interface HttpRequestSpec {
   path: string;
@@ -32,7 +32,11 @@ export interface Scenario {
 
 export const SOURCE = "syn";
 const TOOLS = ["Read", "Bash", "WebSearch", "mcp__github__create_pull_request", "Grep", "NotebookEdit"];
-const TEXTS = ["deploy rollback", "cache index", "security review", "migrate schema", "profile query"];
+// One rare focus word, or either of two (web-search syntax): a few hundred matches in 100,000
+// agents, as a query for a topic finds in a real catalog.
+const TEXTS = [0, 1, 2, 3, 4, 5, 6, 7].map((k) =>
+  k % 2 === 0 ? topicWord(k * 97) : `${topicWord(k * 89)} or ${topicWord(k * 89 + 1)}`,
+);
 
 const graphql = (query: string, variables: Record<string, unknown>): HttpRequestSpec => ({
   path: "/graphql",
@@ -90,7 +94,7 @@ export function scenarios(agents: number): Scenario[] {
     },
     {
       name: "full-text search",
-      description: "20 best matches of a two-word query, ranked, with total count",
+      description: "20 best matches of a rare word (or either of two), ranked, with total count",
       agentry: "uncached",
       rotation: TEXTS.length,
       request: (i) => graphql(SEARCH, { text: TEXTS[i % TEXTS.length] }),

@@ -76,7 +76,7 @@ const SEARCH = `
 const GRAPH = `
   with recursive walk(id, depth) as (
     select a.id, 0 from agents a join sources s on s.id = a.source_id
-     where s.name || '/' || a.name = $1 and a.deleted_at is null
+     where s.name = split_part($1, '/', 1) and a.name = substr($1, strpos($1, '/') + 1) and a.deleted_at is null
     union
     select n.next, w.depth + 1 from walk w
       cross join lateral (
