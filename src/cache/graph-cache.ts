@@ -2,6 +2,7 @@
 // catalog generation read at the start of the request, so a read that starts after a write
 // committed can only find graphs computed after it. Concurrent misses of one key compute once
 // per instance (single flight). Values are stored serialized.
+import { createHash } from "node:crypto";
 import type { CacheStore } from "./store.js";
 
 export interface GraphCacheMetrics {
@@ -10,8 +11,6 @@ export interface GraphCacheMetrics {
   /** Requests that waited for another request's computation of the same key. */
   joined: number;
 }
-
-const encoder = new TextEncoder();
 
 export class GraphCache {
   readonly metrics: GraphCacheMetrics = { hits: 0, misses: 0, joined: 0 };
@@ -34,8 +33,9 @@ export class GraphCache {
           return [k, Array.isArray(v) ? [...new Set(v.map(String))].sort() : (v ?? null)];
         }),
     );
-    const digest = await crypto.subtle.digest("SHA-256", encoder.encode(normalized));
-    const hex = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+    // node:crypto (Workers have it with nodejs_compat): synchronous, where WebCrypto's digest
+    // is an asynchronous job that cost 0.2 ms per cached response under load.
+    const hex = createHash("sha256").update(normalized).digest("hex");
     return `${this.prefix}:graph:v1:g${generation}:${hex}`;
   }
 
