@@ -1,7 +1,7 @@
 // npm run bench — Agentry side by side with its floor, its ceiling and a peer, in one run on one
 // machine, printed as a Markdown table and written to bench/results/<name>.json.
 //
-//   npm run bench                     # full: HTTP scenarios on 100,000 agents (≈ 20 min)
+//   npm run bench                     # full: HTTP scenarios on 100,000 agents (≈ 15 min)
 //   npm run bench -- --smoke          # a few seconds: small catalog, checks the harness
 //   npm run bench -- --size 10000 --import-sizes 1000,10000 --seconds 3 --name quick
 //   npm run bench -- --size 100000 --database postgres://…/catalog   # scenarios on a kept catalog
