@@ -3,7 +3,7 @@
 // errors returned as union members.
 import type { GraphQLResolveInfo } from "graphql";
 import { z } from "zod";
-import { catalogGeneration } from "../catalog/reads/generation.js";
+import { batchedCatalogGeneration } from "../catalog/reads/generation.js";
 import {
   agentGraph,
   type CollaborationKind,
@@ -219,7 +219,7 @@ builder.queryField("agentGraph", (t) =>
       if (!ctx.graphCache) return withAgents(ctx, await compute(), info);
       // The generation is read first: a graph cached before a write that committed since has
       // another key, so this request cannot see it.
-      const key = await ctx.graphCache.key(await catalogGeneration(ctx.db), params);
+      const key = await ctx.graphCache.key(await batchedCatalogGeneration(ctx.db), params);
       const graph = JSON.parse(
         await ctx.graphCache.get(key, async () => JSON.stringify(await compute())),
       ) as GraphResult;

@@ -7,7 +7,7 @@ import { Kind, type OperationDefinitionNode, parse, print } from "graphql";
 import { LRUCache } from "lru-cache";
 import type { GraphCache } from "../cache/graph-cache.js";
 import type { Executor } from "../catalog/database.js";
-import { catalogGeneration } from "../catalog/reads/generation.js";
+import { batchedCatalogGeneration } from "../catalog/reads/generation.js";
 
 const CACHEABLE_ROOT_FIELDS = new Set(["agentGraph", "__typename"]);
 
@@ -73,7 +73,7 @@ export async function cachedGraphResponse(
   const document = cacheableDocument(body);
   if (!document) return null;
   const accept = request.headers.get("accept") ?? "";
-  const key = await cache.key(await catalogGeneration(db), {
+  const key = await cache.key(await batchedCatalogGeneration(db), {
     kind: "response",
     document,
     variables: JSON.stringify(body.variables ?? {}),
