@@ -538,6 +538,8 @@ async function writeBatch(
 
   await resolveReferences(tx, sourceId, {
     agentIds: changedAgentIds,
+    // The batch's own edges were resolved on insert; a deletion since may change them.
+    resolvedAtInsert: deletedPaths.length > 0 ? [] : changedAgentIds,
     agentNames: [...touched.agents],
     skillNames: [...touched.skills],
     commandNames: [...touched.commands],

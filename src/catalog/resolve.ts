@@ -14,6 +14,11 @@ import type { AgentryTx } from "./database.js";
 
 export interface ResolveScope {
   agentIds: readonly number[];
+  /**
+   * Agents whose edges were resolved as they were written, with nothing deleted since: the
+   * edge resolver skips them (matching them again found what the insert found).
+   */
+  resolvedAtInsert: readonly number[];
   agentNames: readonly string[];
   skillNames: readonly string[];
   commandNames: readonly string[];
@@ -23,8 +28,9 @@ export async function resolveReferences(tx: AgentryTx, sourceId: number, scope: 
   const ids = pgArray(scope.agentIds);
   const names = pgArray(scope.agentNames);
   if (scope.agentNames.length > 0) {
-    await tx.execute(resolveEdgeSide(sourceId, names, "to"));
-    await tx.execute(resolveEdgeSide(sourceId, names, "from"));
+    const skip = pgArray(scope.resolvedAtInsert);
+    await tx.execute(resolveEdgeSide(sourceId, names, skip, "to"));
+    await tx.execute(resolveEdgeSide(sourceId, names, skip, "from"));
   }
   if (scope.agentIds.length > 0 || scope.skillNames.length > 0) {
     await tx.execute(sql`
@@ -96,7 +102,7 @@ export function matchAgentName(sourceId: number, name: SQL, ns: SQL): SQL {
  * Resolves again one side of the edges that name agents an import created, renamed or
  * deleted. (An import resolves the edges it writes as it writes them; see import.ts.)
  */
-function resolveEdgeSide(sourceId: number, names: SQL, side: "to" | "from"): SQL {
+function resolveEdgeSide(sourceId: number, names: SQL, skip: SQL, side: "to" | "from"): SQL {
   const nameCol = sql.raw(`${side}_name`);
   const idCol = sql.raw(`${side}_agent_id`);
   // Candidates describe the unresolved side; the `from` side only replaces them when it is
@@ -112,7 +118,8 @@ function resolveEdgeSide(sourceId: number, names: SQL, side: "to" | "from"): SQL
                 from collaborations c join agents a on a.id = c.agent_id
                where c.source_id = ${sourceId} and c.${nameCol} = any(${names}::text[])
                  -- the stating agent's own side was set when the edge was written
-                 and c.${nameCol} <> a.name) tg
+                 and c.${nameCol} <> a.name
+                 and not (c.agent_id = any(${skip}::bigint[]))) tg
         cross join lateral ${matchAgentName(sourceId, sql`tg.name`, sql`tg.ns`)} mt
     )
     update collaborations c set ${idCol} = mt.chosen, candidates = ${candidates}
