@@ -200,6 +200,25 @@ function targetsOf(
   return list;
 }
 
+/** The servers of one pass, each started on first use against the pass's database URL. */
+class ServerPool {
+  private readonly started = new Map<string, ServerProcess>();
+  constructor(private readonly url: string) {}
+
+  async get(key: string): Promise<ServerProcess> {
+    let server = this.started.get(key);
+    if (!server) {
+      server = await startServer(key, SERVER_FILES[key]!, serverEnv(key, this.url));
+      this.started.set(key, server);
+    }
+    return server;
+  }
+
+  async stopAll(): Promise<void> {
+    for (const server of this.started.values()) await server.stop();
+  }
+}
+
 /** Statements per request of every scenario and target, counted on the wire (one pass). */
 async function startCounter(url: string): Promise<{ counter: WireCounter; url: string }> {
   const target = new URL(url);
@@ -212,15 +231,11 @@ async function startCounter(url: string): Promise<{ counter: WireCounter; url: s
 async function countStatements(url: string, list: Scenario[]): Promise<Map<string, number>> {
   const { counter, url: counted } = await startCounter(url);
   const counts = new Map<string, number>();
-  const servers = new Map<string, ServerProcess>();
+  const servers = new ServerPool(counted);
   try {
     for (const s of list) {
       for (const t of targetsOf(s)) {
-        let server = servers.get(t.server);
-        if (!server) {
-          server = await startServer(t.server, SERVER_FILES[t.server]!, serverEnv(t.server, counted));
-          servers.set(t.server, server);
-        }
+        const server = await servers.get(t.server);
         // Warm up (fills caches and pools), then count a full rotation.
         await sampleLatency(server.url, t.next, { count: 0, warmup: Math.max(s.warmup ?? 0, 2), seconds: 0 });
         const n = Math.min(s.rotation, 16);
@@ -234,7 +249,7 @@ async function countStatements(url: string, list: Scenario[]): Promise<Map<strin
       }
     }
   } finally {
-    for (const server of servers.values()) await server.stop();
+    await servers.stopAll();
     await counter.close();
   }
   return counts;
@@ -251,17 +266,13 @@ async function measureScenarios(
   counts: Map<string, number>,
   counter: WireCounter | null,
 ): Promise<void> {
-  const servers = new Map<string, ServerProcess>();
+  const servers = new ServerPool(url);
   const load = new LoadGenerator();
   try {
     for (const s of list) {
       const figures: ScenarioFigures = { name: s.name, description: s.description, targets: [] };
       for (const t of targetsOf(s)) {
-        let server = servers.get(t.server);
-        if (!server) {
-          server = await startServer(t.server, SERVER_FILES[t.server]!, serverEnv(t.server, url));
-          servers.set(t.server, server);
-        }
+        const server = await servers.get(t.server);
         server.resetPeak();
         const warmup = Math.max(s.warmup ?? 0, smoke ? 2 : 20);
         // The previous server may still be working off requests its load run left queued.
@@ -304,7 +315,7 @@ async function measureScenarios(
     }
   } finally {
     load.stop();
-    for (const server of servers.values()) await server.stop();
+    await servers.stopAll();
   }
 }
 
