@@ -1,14 +1,9 @@
-// Agent: one agent definition, as of its current revision. Every list field goes through a
-// per-request dataloader keyed by agent id (loaders.ts), so a page of agents costs one
-// statement per field, not one per agent.
+// Agent: one agent definition, as of its current revision. Every field that reads the database
+// goes through a per-request dataloader (loaders.ts), so a page of agents costs one statement
+// per field, not one per agent (test/api/field-cost.test.ts walks the schema to hold every
+// field to that).
 import { z } from "zod";
-import {
-  type AgentSummary,
-  getAgentMarkdown,
-  getAgentsByIds,
-  NotFoundError,
-  revisionDiff,
-} from "../catalog/reads/index.js";
+import { type AgentSummary, getAgentsByIds, NotFoundError } from "../catalog/reads/index.js";
 import { parseDefinition } from "../definitions/index.js";
 import { builder } from "./builder.js";
 import { CollaborationKindEnum, CollaborationRef, KINDS_DESCRIPTION } from "./collaboration.js";
@@ -181,18 +176,18 @@ AgentRef.implement({
           if (!r) throw invalidInput(arg, `${a.ref} has no revision ${n} (it has 1 to ${a.revisionNumber})`);
           return r.id;
         };
-        return revisionDiff(ctx.db, find(from, "from"), find(to, "to"));
+        return load.diffs(ctx).load({ from: find(from, "from"), to: find(to, "to") });
       },
     }),
     markdown: t.string({
       description: "The exact text of the file's current revision.",
-      resolve: async (a, _args, ctx) => (await getAgentMarkdown(ctx.db, a.id)) ?? "",
+      resolve: async (a, _args, ctx) => (await load.markdown(ctx).load(a.id)) ?? "",
     }),
     diagnostics: t.field({
       type: [DiagnosticRef],
       description: "What the reader noticed in the file: warnings and notes, with line and column.",
       resolve: async (a, _args, ctx) => {
-        const text = (await getAgentMarkdown(ctx.db, a.id)) ?? "";
+        const text = (await load.markdown(ctx).load(a.id)) ?? "";
         return parseDefinition(text, { path: a.path, kind: "agent" }).diagnostics;
       },
     }),

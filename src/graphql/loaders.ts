@@ -10,28 +10,35 @@ import {
   type EdgeEnd,
   examplesOf,
   factsOf,
+  markdownsOf,
+  type RevisionDiff,
+  revisionDiffs,
   revisionsOf,
   sectionsOf,
   variantsOf,
 } from "../catalog/reads/index.js";
 import type { GraphQLContext } from "./context.js";
 
-const perRequest = new WeakMap<GraphQLContext, Map<string, DataLoader<number, unknown>>>();
+const perRequest = new WeakMap<GraphQLContext, Map<string, DataLoader<unknown, unknown>>>();
 
-function loaderFor<T>(
+function loaderFor<T, K = number>(
   ctx: GraphQLContext,
   key: string,
-  batch: (ids: number[]) => Promise<T[]>,
-): DataLoader<number, T> {
+  batch: (ids: K[]) => Promise<(T | Error)[]>,
+  cacheKey?: (id: K) => unknown,
+): DataLoader<K, T> {
   let map = perRequest.get(ctx);
   if (!map) {
     map = new Map();
     perRequest.set(ctx, map);
   }
-  let loader = map.get(key) as DataLoader<number, T> | undefined;
+  let loader = map.get(key) as DataLoader<K, T> | undefined;
   if (!loader) {
-    loader = new DataLoader<number, T>((ids) => batch([...ids]));
-    map.set(key, loader as DataLoader<number, unknown>);
+    loader = new DataLoader<K, T, unknown>(
+      (ids) => batch([...ids]),
+      cacheKey ? { cacheKeyFn: cacheKey } : {},
+    );
+    map.set(key, loader as DataLoader<unknown, unknown>);
   }
   return loader;
 }
@@ -47,6 +54,16 @@ export const load = {
   examples: (ctx: GraphQLContext) => loaderFor(ctx, "examples", (ids) => examplesOf(ctx.db, ids)),
   variants: (ctx: GraphQLContext) => loaderFor(ctx, "variants", (ids) => variantsOf(ctx.db, ids)),
   revisions: (ctx: GraphQLContext) => loaderFor(ctx, "revisions", (ids) => revisionsOf(ctx.db, ids)),
+  /** The current file's text: `markdown` and `diagnostics` share it. */
+  markdown: (ctx: GraphQLContext) => loaderFor(ctx, "markdown", (ids) => markdownsOf(ctx.db, ids)),
+  /** Diffs by pair of revision ids (a NotFoundError for an unknown one). */
+  diffs: (ctx: GraphQLContext) =>
+    loaderFor<RevisionDiff, { from: number; to: number }>(
+      ctx,
+      "diffs",
+      (pairs) => revisionDiffs(ctx.db, pairs),
+      (p) => `${p.from}:${p.to}`,
+    ),
   /**
    * Edges, read together with the agents at their far ends (`ends`: what the query selects of
    * them), which `primeAgent` and the facts loader keep for the rest of the request: the next

@@ -1,12 +1,10 @@
 // Agents by id and by ref ("source/name"): the summaries every other read returns, and the
 // exact text of an agent's current file. Batched lookups answer any number of keys in one
 // statement, aligned with the keys, null where there is no live agent.
-import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { pgArray } from "../bulk.js";
 import type { Executor } from "../database.js";
-import { exactText } from "../exact-text.js";
-import * as t from "../schema.js";
-import { date, distinct, num, query } from "./internal.js";
+import { date, distinct, exact, num, query } from "./internal.js";
 
 export type ModelFamily = "opus" | "sonnet" | "haiku" | "inherit" | "other";
 /** inherit: no `tools` key; none: `tools: []`; all: `tools: *`; list: explicit tools. */
@@ -106,12 +104,23 @@ export function parseRef(ref: string): { source: string; name: string } | null {
   return { source: ref.slice(0, cut), name: ref.slice(cut + 1) };
 }
 
+/**
+ * The distinct ids that can name a row: an id decoded from a client's global id may be NaN or
+ * out of range, and one such value in a bigint[] parameter fails the statement for the whole
+ * batch (every other id of the request with it).
+ */
+export function liveIds(ids: readonly number[]): number[] {
+  return distinct(ids).filter((id) => Number.isSafeInteger(id) && id > 0);
+}
+
 export async function getAgentsByIds(db: Executor, ids: readonly number[]): Promise<(AgentSummary | null)[]> {
   if (ids.length === 0) return [];
+  const wanted = liveIds(ids);
+  if (wanted.length === 0) return ids.map(() => null);
   const rows = await query<AgentRow>(
     db,
     sql`select ${AGENT_COLUMNS} from agents a ${AGENT_JOINS}
-         where a.id = any(${pgArray(distinct(ids))}::bigint[]) and a.deleted_at is null`,
+         where a.id = any(${pgArray(wanted)}::bigint[]) and a.deleted_at is null`,
   );
   const byId = new Map(rows.map((r) => [num(r.id), toAgentSummary(r)]));
   return ids.map((id) => byId.get(id) ?? null);
@@ -146,10 +155,24 @@ export async function getAgentByRef(db: Executor, ref: string): Promise<AgentSum
 
 /** The exact text of the agent's current file (byte order mark and line endings included). */
 export async function getAgentMarkdown(db: Executor, agentId: number): Promise<string | null> {
-  const [row] = await db
-    .select({ content: exactText(t.revisions.content) })
-    .from(t.agents)
-    .innerJoin(t.revisions, eq(t.revisions.id, t.agents.revisionId))
-    .where(and(eq(t.agents.id, agentId), isNull(t.agents.deletedAt)));
-  return row?.content ?? null;
+  const [text] = await markdownsOf(db, [agentId]);
+  return text ?? null;
+}
+
+/**
+ * The exact text of each agent's current file, aligned with the ids (null for no live agent).
+ * One statement for any number of agents: `Agent.markdown` and `Agent.diagnostics` of a page
+ * of 100 cost one statement instead of 100.
+ */
+export async function markdownsOf(db: Executor, agentIds: readonly number[]): Promise<(string | null)[]> {
+  const ids = liveIds(agentIds);
+  if (ids.length === 0) return agentIds.map(() => null);
+  const rows = await query<{ id: unknown; content: unknown }>(
+    db,
+    sql`select a.id, '|' || r.content as content
+          from agents a join revisions r on r.id = a.revision_id
+         where a.id = any(${pgArray(ids)}::bigint[]) and a.deleted_at is null`,
+  );
+  const byId = new Map(rows.map((r) => [num(r.id), exact(r.content)]));
+  return agentIds.map((id) => byId.get(id) ?? null);
 }

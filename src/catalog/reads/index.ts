@@ -10,6 +10,7 @@ export {
   getAgentsByIds,
   getAgentsByRefs,
   type ModelFamily,
+  markdownsOf,
   type ToolsMode,
 } from "./agents.js";
 export {
@@ -72,6 +73,7 @@ export {
   type RevisionDiff,
   type RevisionInfo,
   revisionDiff,
+  revisionDiffs,
   revisionsOf,
 } from "./revisions.js";
 export {

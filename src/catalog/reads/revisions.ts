@@ -169,23 +169,53 @@ export async function revisionDiff(
   fromRevisionId: number,
   toRevisionId: number,
 ): Promise<RevisionDiff> {
-  const rows = await query<Record<string, unknown>>(
-    db,
-    sql`select r.id, r.file_id, r.number, f.path, f.kind, '|' || r.content as content
-          from revisions r join files f on f.id = r.file_id
-         where r.id = any(${pgArray(distinct([fromRevisionId, toRevisionId]))}::bigint[])`,
-  );
-  const read = (id: number) => {
-    const row = rows.find((r) => num(r.id) === id);
-    if (!row) throw new NotFoundError("revision", id);
+  const [diff] = await revisionDiffs(db, [{ from: fromRevisionId, to: toRevisionId }]);
+  if (diff instanceof Error) throw diff;
+  return diff!;
+}
+
+/**
+ * The diffs of several pairs of revisions, aligned with the pairs; a NotFoundError in place of
+ * a diff that names an unknown revision. One statement for all the pairs (`Agent.diff` of a
+ * page of agents: one statement instead of one per agent); a revision in several pairs is
+ * parsed once.
+ */
+export async function revisionDiffs(
+  db: Executor,
+  pairs: readonly { from: number; to: number }[],
+): Promise<(RevisionDiff | NotFoundError)[]> {
+  const ids = distinct(pairs.flatMap((p) => [p.from, p.to])).filter((id) => Number.isSafeInteger(id));
+  const rows =
+    ids.length === 0
+      ? []
+      : await query<Record<string, unknown>>(
+          db,
+          sql`select r.id, r.file_id, r.number, f.path, f.kind, '|' || r.content as content
+                from revisions r join files f on f.id = r.file_id
+               where r.id = any(${pgArray(ids)}::bigint[])`,
+        );
+  const parsed = new Map<number, { info: RevisionDiff["from"]; facts: Facts }>();
+  for (const row of rows) {
+    const id = num(row.id);
     const kind = String(row.kind) as Definition["kind"];
-    return {
+    parsed.set(id, {
       info: { revisionId: id, fileId: num(row.file_id), number: num(row.number) },
       facts: factsOf(parseDefinition(exact(row.content), { path: String(row.path), kind })),
-    };
-  };
-  const a = read(fromRevisionId);
-  const b = read(toRevisionId);
+    });
+  }
+  return pairs.map(({ from, to }) => {
+    const a = parsed.get(from);
+    const b = parsed.get(to);
+    if (!a) return new NotFoundError("revision", from);
+    if (!b) return new NotFoundError("revision", to);
+    return diffOf(a, b);
+  });
+}
+
+function diffOf(
+  a: { info: RevisionDiff["from"]; facts: Facts },
+  b: { info: RevisionDiff["from"]; facts: Facts },
+): RevisionDiff {
   const x = a.facts;
   const y = b.facts;
   const toolTier = new Map(x.tools.map((t) => [t.name, t.tier]));
