@@ -1,6 +1,6 @@
 // The one Pothos builder: its plugins, scalars and typed context. Types are defined one per
 // file next to this one and collected by schema.ts.
-import SchemaBuilder, { BasePlugin, type SchemaTypes } from "@pothos/core";
+import SchemaBuilder, { BasePlugin, type PothosOutputFieldConfig, type SchemaTypes } from "@pothos/core";
 import ComplexityPlugin from "@pothos/plugin-complexity";
 import DataloaderPlugin from "@pothos/plugin-dataloader";
 import DirectivesPlugin from "@pothos/plugin-directives";
@@ -31,17 +31,36 @@ class SortedAstPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
   }
 }
 
+/**
+ * Connections page forward only: drops the `last` and `before` arguments the relay plugin gives
+ * every connection. Our pages are keyset pages read in one statement with their total count
+ * (docs/decisions/0010); the plugin's arguments were accepted and ignored by all but `agents`,
+ * which refused `last` at run time: a client asking for the last page got the first one.
+ */
+class ForwardOnlyPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
+  override onOutputFieldConfig(
+    fieldConfig: PothosOutputFieldConfig<Types>,
+  ): PothosOutputFieldConfig<Types> | null {
+    const { args } = fieldConfig;
+    if (!(args.first && args.after && args.last && args.before)) return fieldConfig;
+    const { last: _last, before: _before, ...forward } = args;
+    return { ...fieldConfig, args: forward };
+  }
+}
+
 declare global {
   export namespace PothosSchemaTypes {
     export interface Plugins<Types extends SchemaTypes> {
       sortedAst: SortedAstPlugin<Types>;
+      forwardOnly: ForwardOnlyPlugin<Types>;
     }
   }
 }
 
 // Once per copy of @pothos/core: a test runner may evaluate this file again against the same one.
-if (!(SchemaBuilder as unknown as { plugins: Record<string, unknown> }).plugins.sortedAst)
-  SchemaBuilder.registerPlugin("sortedAst", SortedAstPlugin);
+const registered = (SchemaBuilder as unknown as { plugins: Record<string, unknown> }).plugins;
+if (!registered.sortedAst) SchemaBuilder.registerPlugin("sortedAst", SortedAstPlugin);
+if (!registered.forwardOnly) SchemaBuilder.registerPlugin("forwardOnly", ForwardOnlyPlugin);
 
 export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
@@ -60,6 +79,7 @@ export const builder = new SchemaBuilder<{
     ErrorsPlugin,
     ValidationPlugin,
     RelayPlugin,
+    "forwardOnly",
     DataloaderPlugin,
     ComplexityPlugin,
     "sortedAst",
@@ -71,6 +91,9 @@ export const builder = new SchemaBuilder<{
     clientMutationId: "omit",
     cursorType: "String",
     nodesOnConnection: true,
+    // Ours, in node.ts: an id that names nothing answers null instead of failing.
+    nodeQueryOptions: false,
+    nodesQueryOptions: false,
     // Every subgraph of a supergraph that paginates defines the same PageInfo.
     pageInfoTypeOptions: { shareable: true },
     // Connections report totalCount where they can; see each connection.

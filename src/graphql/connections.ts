@@ -40,7 +40,7 @@ export async function asInput<T>(fn: () => Promise<T>): Promise<T> {
   } catch (e) {
     if (e instanceof InvalidCursorError)
       throw invalidInput("after", "this cursor was not made by this query");
-    if (e instanceof InvalidArgumentError) throw invalidInput(e.argument, e.message);
+    if (e instanceof InvalidArgumentError) throw invalidInput(e.argument, e.detail);
     throw e;
   }
 }

@@ -1,4 +1,4 @@
-// Every root field of Query (but `node`/`nodes`, from the relay plugin, and `sources`, in
+// Every root field of Query (but `node`/`nodes`, in node.ts, and `sources`, in
 // source.ts) is defined here: arguments are validated with zod, limits enforced, and typed
 // errors returned as union members.
 import type { GraphQLResolveInfo } from "graphql";
@@ -22,7 +22,7 @@ import { builder } from "./builder.js";
 import { CollaborationKindEnum, CollaborationRef, KINDS_DESCRIPTION } from "./collaboration.js";
 import { asInput, connectionOf, pageArgs } from "./connections.js";
 import type { GraphQLContext } from "./context.js";
-import { ERROR_TYPES, invalidInput } from "./errors.js";
+import { ERROR_TYPES } from "./errors.js";
 import { EvidenceRef } from "./facts.js";
 import { LIMITS } from "./limits.js";
 import { selects } from "./lookahead.js";
@@ -86,8 +86,6 @@ builder.queryField("agents", (t) =>
       validate: pageArgs,
       complexity: (args) => ({ field: 2, multiplier: args.first ?? 20 }),
       resolve: async (_root, args, ctx) => {
-        if (args.last !== undefined && args.last !== null)
-          throw invalidInput("last", "backward pagination is not supported; use first/after");
         const filter = Object.fromEntries(
           Object.entries(args.filter ?? {}).filter(([, v]) => v !== null && v !== undefined),
         );

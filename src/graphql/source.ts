@@ -4,6 +4,7 @@ import { resolveOffsetConnection } from "@pothos/plugin-relay";
 import { sql } from "drizzle-orm";
 import { rowsOf } from "../catalog/bulk.js";
 import type { Executor } from "../catalog/database.js";
+import { NotFoundError } from "../catalog/reads/index.js";
 import { builder } from "./builder.js";
 
 export interface SourceRow {
@@ -17,9 +18,13 @@ export interface SourceRow {
 export const SourceRef = builder.loadableNodeRef<SourceRow, number, number>("Source", {
   id: { resolve: (s) => s.id, parse: (id) => Number(id) },
   load: async (ids, ctx) => {
-    const rows = await sourcesWhere(ctx.db, sql`s.id = any(${sql.param(ids)}::int[])`);
+    // A decoded global id may be NaN or out of range: it names nothing, and must not fail the
+    // statement for the other ids.
+    const wanted = ids.filter((id) => Number.isSafeInteger(id) && id > 0 && id <= 2 ** 31 - 1);
+    const rows =
+      wanted.length === 0 ? [] : await sourcesWhere(ctx.db, sql`s.id = any(${sql.param(wanted)}::int[])`);
     const byId = new Map(rows.map((r) => [r.id, r]));
-    return ids.map((id) => byId.get(id) ?? new Error(`source ${id} not found`));
+    return ids.map((id) => byId.get(id) ?? new NotFoundError("source", id));
   },
 });
 

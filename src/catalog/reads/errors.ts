@@ -19,13 +19,17 @@ export class InvalidCursorError extends Error {
   }
 }
 
-/** An argument outside what an operation accepts (a negative page size, RELEVANCE without text…). */
+/**
+ * An argument outside what an operation accepts (a negative page size, RELEVANCE without text…).
+ * `message` names the argument; `detail` is the rest, for a caller that names it itself (the
+ * API's issues are `{ path, message }`, printed `path: message`).
+ */
 export class InvalidArgumentError extends Error {
   override readonly name = "InvalidArgumentError";
   constructor(
     readonly argument: string,
-    message: string,
+    readonly detail: string,
   ) {
-    super(`${argument}: ${message}`);
+    super(`${argument}: ${detail}`);
   }
 }

@@ -1,0 +1,77 @@
+// Relay's `node(id:)` and `nodes(ids:)`, ours rather than the relay plugin's: the plugin parses
+// the ids as arguments, before any resolver, so an empty string, a malformed id or the id of a
+// type that is not a Node failed the whole field as an unexpected error (INTERNAL_SERVER_ERROR
+// and a stack trace in the log), and `Agent:abc` reached SQL as NaN and failed every id of its
+// batch. Here an id that names nothing answers null, as Relay's specification says, and only
+// a real failure (the database) is an error.
+import { decodeGlobalID, resolveNodes } from "@pothos/plugin-relay";
+import type { GraphQLNamedType, GraphQLResolveInfo } from "graphql";
+import { NotFoundError } from "../catalog/reads/index.js";
+import { builder } from "./builder.js";
+import type { GraphQLContext } from "./context.js";
+
+const NodeRef = builder.nodeInterfaceRef();
+
+/** Whether a schema type implements Node (by name: the schema may be another graphql build's). */
+function isNodeType(type: GraphQLNamedType | undefined): boolean {
+  const interfaces = (type as { getInterfaces?: () => readonly { name: string }[] } | undefined)
+    ?.getInterfaces;
+  return typeof interfaces === "function" && interfaces.call(type).some((i) => i.name === "Node");
+}
+
+/** The type and parsed id a global id names, or null when it cannot name a node. */
+function parseNodeId(
+  globalId: string | number,
+  ctx: GraphQLContext,
+  info: GraphQLResolveInfo,
+): { typename: string; id: unknown } | null {
+  let decoded: { typename: string; id: string };
+  try {
+    decoded = decodeGlobalID(String(globalId));
+  } catch {
+    return null;
+  }
+  const type = info.schema.getType(decoded.typename) ?? undefined;
+  if (!isNodeType(type)) return null;
+  const parse = type!.extensions.pothosParseGlobalID as ((id: string, ctx: object) => unknown) | undefined;
+  const id = parse ? parse(decoded.id, ctx) : decoded.id;
+  // Our nodes have integer keys: `Agent:abc` or `Agent:1.5` names nothing.
+  if (typeof id === "number" && !Number.isSafeInteger(id)) return null;
+  return { typename: decoded.typename, id };
+}
+
+/** The nodes the ids name, aligned with them: null for an id that names nothing. */
+async function nodesFor(
+  globalIds: readonly (string | number)[],
+  ctx: GraphQLContext,
+  info: GraphQLResolveInfo,
+): Promise<unknown[]> {
+  const parsed = globalIds.map((id) => parseNodeId(id, ctx, info));
+  const values = await Promise.all(await resolveNodes(builder, ctx, info, parsed));
+  return values.map((v) => {
+    if (v instanceof NotFoundError) return null;
+    if (v instanceof Error) throw v;
+    return v ?? null;
+  });
+}
+
+builder.queryField("node", (t) =>
+  t.field({
+    type: NodeRef,
+    nullable: true,
+    description: "Any node by its global id; null for an id that names no live node.",
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, args, ctx, info) => (await nodesFor([args.id], ctx, info))[0] as never,
+  }),
+);
+
+builder.queryField("nodes", (t) =>
+  t.field({
+    type: [NodeRef],
+    nullable: { list: false, items: true },
+    description: "Nodes by global id, in the order asked; null for each id that names no live node.",
+    args: { ids: t.arg.idList({ required: true }) },
+    complexity: (args) => ({ field: 1, multiplier: Math.max(args.ids.length, 1) }),
+    resolve: (_root, args, ctx, info) => nodesFor(args.ids, ctx, info) as never,
+  }),
+);
