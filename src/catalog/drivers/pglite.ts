@@ -1,4 +1,6 @@
-// Embedded PostgreSQL (WASM): the default, in AGENTRY_DATA_DIR or in memory.
+// Embedded PostgreSQL (WASM): the default, in AGENTRY_DATA_DIR or in memory. A data folder is
+// held by one process at a time (./data-dir-lock.ts): two PGlite instances on one folder
+// corrupt it.
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle } from "drizzle-orm/pglite";
 import { migrate } from "drizzle-orm/pglite/migrator";
@@ -11,15 +13,38 @@ import {
   withCounters,
 } from "../database.js";
 import * as schema from "../schema.js";
+import { lockDataDir } from "./data-dir-lock.js";
 import { DEFAULT_MIGRATIONS } from "./migrations.js";
+
+/** PGlite could not open a data folder: damaged files (PostgreSQL's WASM build aborts on them). */
+export class DataDirUnreadableError extends Error {
+  constructor(
+    readonly dataDir: string,
+    cause: unknown,
+  ) {
+    super(
+      `the embedded catalog in ${dataDir} cannot be opened (${(cause as Error)?.message ?? String(cause)}). ` +
+        "Its files are damaged, as two processes writing one folder at once leave them: " +
+        `run \`agentry doctor\` for what can be saved, or move ${dataDir} aside and import again.`,
+      { cause },
+    );
+  }
+}
 
 export async function openPglite(config: DatabaseConfig, options: DatabaseOptions): Promise<Database> {
   const logger = new CountingLogger(options.recordStatements ?? false);
-  if (config.dataDir) {
-    const { mkdir } = await import("node:fs/promises");
-    await mkdir(config.dataDir, { recursive: true });
+  const lock = config.dataDir ? lockDataDir(config.dataDir) : null;
+  let client: PGlite;
+  try {
+    client = config.dataDir ? new PGlite(config.dataDir) : new PGlite();
+    // PGlite opens lazily: make a damaged folder fail here, with a message that says so.
+    await client.waitReady;
+    await client.query("select 1");
+  } catch (e) {
+    lock?.release();
+    if (config.dataDir) throw new DataDirUnreadableError(config.dataDir, e);
+    throw e;
   }
-  const client = config.dataDir ? new PGlite(config.dataDir) : new PGlite();
   const db = drizzle({ client, schema, logger }) as unknown as AgentryDb;
   return withCounters(
     {
@@ -28,7 +53,13 @@ export async function openPglite(config: DatabaseConfig, options: DatabaseOption
       transaction: (fn) => db.transaction(fn),
       migrate: () =>
         migrate(db as never, { migrationsFolder: options.migrationsFolder ?? DEFAULT_MIGRATIONS }),
-      close: () => client.close(),
+      close: async () => {
+        try {
+          await client.close();
+        } finally {
+          lock?.release();
+        }
+      },
     },
     logger,
   );
