@@ -1,4 +1,10 @@
-// npm start: the Node server with the environment's configuration.
-import { main } from "../src/node.js";
+// npm start: the Node server with the environment's configuration, as `agentry serve`.
+import { isExplained, serveCommand } from "../src/cli/serve-command.js";
 
-await main();
+try {
+  await serveCommand({});
+} catch (e) {
+  if (!isExplained(e)) throw e;
+  process.stderr.write(`agentry: ${e.message}\n`);
+  process.exit(1);
+}

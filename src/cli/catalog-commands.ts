@@ -3,9 +3,12 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, resolve, sep } from "node:path";
 import { SingleBar } from "cli-progress";
 import { type Database, openDatabase } from "../catalog/database.js";
+import { DataDirLockedError } from "../catalog/drivers/data-dir-lock.js";
+import { DataDirUnreadableError } from "../catalog/drivers/pglite.js";
 import { exportSource } from "../catalog/export.js";
 import { type ImportFile, importFiles } from "../catalog/import.js";
 import { readDatabaseConfig } from "../config.js";
+import { describeDatabaseFailure, isDatabaseError } from "./database-errors.js";
 import { findDefinitionFiles, readText, UsageError } from "./files.js";
 import type { Output } from "./validate.js";
 
@@ -16,20 +19,47 @@ export interface DatabaseFlags {
 /** Opens the configured database (DATABASE_URL and friends, or --database-url) and migrates it. */
 export async function openMigrated(flags: DatabaseFlags): Promise<Database> {
   const env = { ...process.env, ...(flags.databaseUrl ? { DATABASE_URL: flags.databaseUrl } : {}) };
-  const database = await openDatabase(readDatabaseConfig(env));
+  const config = readDatabaseConfig(env);
+  let database: Database;
+  try {
+    database = await openDatabase(config);
+  } catch (e) {
+    // The embedded folder's own errors already say what is wrong and what to do.
+    if (e instanceof DataDirLockedError || e instanceof DataDirUnreadableError) throw e;
+    throw describeDatabaseFailure(e, config, "open");
+  }
   try {
     await database.migrate();
   } catch (e) {
-    await database.close();
-    throw e;
+    await database.close().catch(() => {});
+    throw describeDatabaseFailure(e, config, "migrate");
   }
   return database;
 }
 
-export async function migrateCommand(flags: DatabaseFlags, io: Output): Promise<number> {
+/** Runs a command's work on the database, saying what failed and why if the database does. */
+export async function withDatabase<T>(
+  flags: DatabaseFlags,
+  doing: string,
+  work: (db: Database) => Promise<T>,
+): Promise<T> {
   const database = await openMigrated(flags);
-  await database.close();
-  io.err(`agentry: ${database.driver} database is up to date`);
+  try {
+    return await work(database);
+  } catch (e) {
+    if (isDatabaseError(e)) {
+      const env = { ...process.env, ...(flags.databaseUrl ? { DATABASE_URL: flags.databaseUrl } : {}) };
+      throw describeDatabaseFailure(e, readDatabaseConfig(env), doing);
+    }
+    throw e;
+  } finally {
+    await database.close().catch(() => {});
+  }
+}
+
+export async function migrateCommand(flags: DatabaseFlags, io: Output): Promise<number> {
+  const driver = await withDatabase(flags, "migrate", async (database) => database.driver);
+  io.err(`agentry: ${driver} database is up to date`);
   return 0;
 }
 
@@ -49,48 +79,55 @@ export async function importCommand(
     throw new UsageError(`--source "${flags.source}": use letters, digits, dots, dashes and underscores`);
   }
   const found = await findDefinitionFiles(paths);
-  const files: ImportFile[] = [];
-  for (const f of found) {
-    const { text, validUtf8 } = await readText(f.path);
-    files.push({ path: f.relativePath, text, kind: f.kind, ...(validUtf8 ? {} : { invalidEncoding: true }) });
-  }
-  const database = await openMigrated(flags);
-  // A bar only where someone watches it, and only when there is something to wait for.
-  const bar =
-    process.stderr.isTTY && !flags.json && files.length >= 100
-      ? new SingleBar({
-          stream: process.stderr,
-          format: "importing [{bar}] {value}/{total} files",
-          hideCursor: true,
-          clearOnComplete: true,
-        })
-      : null;
-  bar?.start(files.length, 0);
-  const started = performance.now();
-  try {
-    const report = await importFiles(database, files, {
-      source: flags.source,
-      prune: flags.prune ?? false,
-      ...(flags.batchSize ? { batchSize: flags.batchSize } : {}),
-      onProgress: (done) => bar?.update(done),
-    });
-    bar?.stop();
-    const seconds = (performance.now() - started) / 1000;
-    if (flags.json) {
-      io.out(JSON.stringify(report));
-    } else {
-      for (const f of report.failed) {
-        for (const d of f.diagnostics) io.out(`${f.path}:${d.line}:${d.column}: ${d.severity}: ${d.message}`);
-      }
-      io.err(
-        `agentry: source "${report.source}": ${report.created.length} created, ${report.updated.length} updated, ${report.unchanged.length} unchanged, ${report.deleted.length} deleted, ${report.failed.length} failed (${files.length} files in ${seconds.toFixed(2)} s, generation ${report.generation})`,
-      );
+  // The database first: a catalog another process holds is refused before reading any file.
+  return withDatabase(flags, "import into", async (database) => {
+    const files: ImportFile[] = [];
+    for (const f of found) {
+      const { text, validUtf8 } = await readText(f.path);
+      files.push({
+        path: f.relativePath,
+        text,
+        kind: f.kind,
+        ...(validUtf8 ? {} : { invalidEncoding: true }),
+      });
     }
-    return report.failed.length > 0 ? 1 : 0;
-  } finally {
-    bar?.stop();
-    await database.close();
-  }
+    // A bar only where someone watches it, and only when there is something to wait for.
+    const bar =
+      process.stderr.isTTY && !flags.json && files.length >= 100
+        ? new SingleBar({
+            stream: process.stderr,
+            format: "importing [{bar}] {value}/{total} files",
+            hideCursor: true,
+            clearOnComplete: true,
+          })
+        : null;
+    bar?.start(files.length, 0);
+    const started = performance.now();
+    try {
+      const report = await importFiles(database, files, {
+        source: flags.source,
+        prune: flags.prune ?? false,
+        ...(flags.batchSize ? { batchSize: flags.batchSize } : {}),
+        onProgress: (done) => bar?.update(done),
+      });
+      bar?.stop();
+      const seconds = (performance.now() - started) / 1000;
+      if (flags.json) {
+        io.out(JSON.stringify(report));
+      } else {
+        for (const f of report.failed) {
+          for (const d of f.diagnostics)
+            io.out(`${f.path}:${d.line}:${d.column}: ${d.severity}: ${d.message}`);
+        }
+        io.err(
+          `agentry: source "${report.source}": ${report.created.length} created, ${report.updated.length} updated, ${report.unchanged.length} unchanged, ${report.deleted.length} deleted, ${report.failed.length} failed (${files.length} files in ${seconds.toFixed(2)} s, generation ${report.generation})`,
+        );
+      }
+      return report.failed.length > 0 ? 1 : 0;
+    } finally {
+      bar?.stop();
+    }
+  });
 }
 
 export interface ExportFlags extends DatabaseFlags {
@@ -99,8 +136,7 @@ export interface ExportFlags extends DatabaseFlags {
 }
 
 export async function exportCommand(flags: ExportFlags, io: Output): Promise<number> {
-  const database = await openMigrated(flags);
-  try {
+  return withDatabase(flags, "export from", async (database) => {
     const files = await exportSource(database.db, flags.source);
     const root = resolve(flags.out);
     for (const f of files) {
@@ -113,7 +149,5 @@ export async function exportCommand(flags: ExportFlags, io: Output): Promise<num
     }
     io.err(`agentry: wrote ${files.length} files of source "${flags.source}" to ${flags.out}`);
     return 0;
-  } finally {
-    await database.close();
-  }
+  });
 }

@@ -1,5 +1,8 @@
 // The `agentry` command. Each subcommand lives in its own file; this one only wires arguments.
+import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
+import { DataDirLockedError } from "../catalog/drivers/data-dir-lock.js";
+import { DataDirUnreadableError } from "../catalog/drivers/pglite.js";
 import { SourceNotFoundError } from "../catalog/export.js";
 import { ConfigError } from "../config.js";
 import { parseDefinition } from "../definitions/index.js";
@@ -11,8 +14,15 @@ import {
   importCommand,
   migrateCommand,
 } from "./catalog-commands.js";
+import { DatabaseUnavailableError } from "./database-errors.js";
+import { type DoctorFlags, doctorCommand } from "./doctor-command.js";
 import { findDefinitionFiles, readText, UsageError } from "./files.js";
+import { serveCommand } from "./serve-command.js";
 import { type Output, validate } from "./validate.js";
+
+const VERSION = (
+  JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }
+).version;
 
 const io: Output = {
   out: (line) => process.stdout.write(`${line}\n`),
@@ -22,6 +32,7 @@ const io: Output = {
 export function buildProgram(): Command {
   const program = new Command("agentry")
     .description("A knowledge graph of AI agent definitions")
+    .version(VERSION, "-V, --version", "print the version")
     .exitOverride()
     .showHelpAfterError();
 
@@ -41,6 +52,10 @@ export function buildProgram(): Command {
     .description("print the whole parsed definition of one file as JSON")
     .argument("<file>")
     .action(async (file: string) => {
+      const { stat } = await import("node:fs/promises");
+      const info = await stat(file).catch(() => null);
+      if (info?.isDirectory())
+        throw new UsageError(`${file} is a directory: parse reads one file (validate reads folders)`);
       const [found] = await findDefinitionFiles([file]);
       const { text } = await readText(file);
       const def = parseDefinition(text, { path: file, kind: found?.kind ?? "agent" });
@@ -85,6 +100,16 @@ export function buildProgram(): Command {
     });
 
   program
+    .command("doctor")
+    .description("check the catalog's invariants; --repair fixes what it can without losing stored files")
+    .option("--repair", "repair duplicates, indexes, search rows and edges")
+    .option("--json", "print the findings as JSON")
+    .option(...databaseOption)
+    .action(async (opts: DoctorFlags) => {
+      process.exitCode = await doctorCommand(opts, io);
+    });
+
+  program
     .command("serve")
     .description("serve the GraphQL API (and GraphiQL) over HTTP until SIGTERM or SIGINT")
     .option("--port <n>", "port to listen on (PORT, default 4000; 0 picks a free one)", (v) => port(v))
@@ -92,13 +117,7 @@ export function buildProgram(): Command {
     .option("--no-examples", "do not load examples/ into an empty catalog")
     .option(...databaseOption)
     .action(async (opts: { port?: number; host?: string; examples: boolean; databaseUrl?: string }) => {
-      const { main: serveMain } = await import("../node.js");
-      await serveMain({
-        ...(opts.databaseUrl ? { env: { ...process.env, DATABASE_URL: opts.databaseUrl } } : {}),
-        ...(opts.port !== undefined ? { port: opts.port } : {}),
-        ...(opts.host ? { host: opts.host } : {}),
-        ...(opts.examples === false ? { examples: false } : {}),
-      });
+      await serveCommand(opts);
     });
 
   return program;
@@ -129,6 +148,15 @@ export async function main(argv: readonly string[]): Promise<void> {
     if (e instanceof UsageError || e instanceof ConfigError || e instanceof SourceNotFoundError) {
       io.err(`agentry: ${e.message}`);
       process.exitCode = 2;
+      return;
+    }
+    if (
+      e instanceof DataDirLockedError ||
+      e instanceof DataDirUnreadableError ||
+      e instanceof DatabaseUnavailableError
+    ) {
+      io.err(`agentry: ${e.message}`);
+      process.exitCode = 1;
       return;
     }
     // Never a stack trace for the user; the message says what went wrong.
