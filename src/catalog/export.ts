@@ -11,8 +11,11 @@ export interface ExportedFile {
 }
 
 export class SourceNotFoundError extends Error {
-  constructor(readonly source: string) {
-    super(`no source named "${source}"`);
+  constructor(
+    readonly source: string,
+    why?: string,
+  ) {
+    super(`no source named "${source}"${why ? `: ${why}` : ""}`);
   }
 }
 

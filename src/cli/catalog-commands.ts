@@ -1,11 +1,13 @@
 // `agentry migrate`, `agentry import`, `agentry export`: the catalog from the command line.
+
+import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
-import { dirname, resolve, sep } from "node:path";
+import { dirname, join, resolve, sep } from "node:path";
 import { SingleBar } from "cli-progress";
 import { type Database, openDatabase } from "../catalog/database.js";
 import { DataDirLockedError } from "../catalog/drivers/data-dir-lock.js";
 import { DataDirUnreadableError } from "../catalog/drivers/pglite.js";
-import { exportSource } from "../catalog/export.js";
+import { exportSource, SourceNotFoundError } from "../catalog/export.js";
 import { type ImportFile, importFiles } from "../catalog/import.js";
 import { readDatabaseConfig } from "../config.js";
 import { describeDatabaseFailure, isDatabaseError } from "./database-errors.js";
@@ -14,6 +16,21 @@ import type { Output } from "./validate.js";
 
 export interface DatabaseFlags {
   databaseUrl?: string;
+}
+
+/**
+ * For commands that only read (export, doctor): an embedded catalog that was never created is
+ * said so at once, instead of creating and migrating an empty one first (seconds of initdb).
+ */
+export function requireExistingCatalog(flags: DatabaseFlags, what: string): void {
+  const env = { ...process.env, ...(flags.databaseUrl ? { DATABASE_URL: flags.databaseUrl } : {}) };
+  const config = readDatabaseConfig(env);
+  if (config.driver === "pglite" && config.dataDir && !existsSync(join(config.dataDir, "PG_VERSION"))) {
+    throw new SourceNotFoundError(
+      what,
+      `there is no catalog in ${config.dataDir} yet: import a folder first`,
+    );
+  }
 }
 
 /** Opens the configured database (DATABASE_URL and friends, or --database-url) and migrates it. */
@@ -136,6 +153,7 @@ export interface ExportFlags extends DatabaseFlags {
 }
 
 export async function exportCommand(flags: ExportFlags, io: Output): Promise<number> {
+  requireExistingCatalog(flags, flags.source);
   return withDatabase(flags, "export from", async (database) => {
     const files = await exportSource(database.db, flags.source);
     const root = resolve(flags.out);

@@ -84,6 +84,24 @@ describe("agentry tells the truth", () => {
     expect(role.stderr).not.toContain(SECRET);
   });
 
+  it("answers an export from an embedded catalog never created, without creating one", async () => {
+    const { mkdtemp, rm } = await import("node:fs/promises");
+    const { existsSync } = await import("node:fs");
+    const home = await mkdtemp(resolve((await import("node:os")).tmpdir(), "agentry-export-"));
+    try {
+      const dataDir = resolve(home, "catalog");
+      const r = await run(["export", "--source", "team", "--out", resolve(home, "out")], {
+        AGENTRY_DATA_DIR: dataDir,
+        DATABASE_URL: "",
+      });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`no source named "team": there is no catalog in ${dataDir} yet`);
+      expect(existsSync(dataDir)).toBe(false);
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
+  });
+
   it.skipIf(!pgUp)("answers an export of a source that does not exist with a usage error", async () => {
     const fresh = await freshPostgresDatabase();
     try {
