@@ -8,6 +8,7 @@ import { resolve } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { freshPostgresDatabase, postgresAvailable } from "../support/databases.js";
+import { privatePostgresAvailable, startPrivatePostgres } from "./private-postgres.js";
 
 const BIN = resolve(import.meta.dirname, "../../bin/agentry.js");
 const run = async (args: string[], env: Record<string, string> = {}) => {
@@ -112,6 +113,27 @@ describe("agentry tells the truth", () => {
       expect(r.stderr.trim()).toBe('agentry: no source named "nope"');
     } finally {
       await fresh.drop();
+    }
+  });
+
+  it("says authentication failed for a wrong password, without printing it", async () => {
+    if (!privatePostgresAvailable()) {
+      if (process.env.CI)
+        throw new Error("CI needs PostgreSQL's binaries and root to start a private server");
+      console.warn("SKIPPED: no PostgreSQL binaries (or not root) to start a server with passwords");
+      return;
+    }
+    const server = await startPrivatePostgres("the-right-one");
+    try {
+      const r = await run(["migrate"], {
+        DATABASE_URL: `postgres://postgres:${SECRET}@127.0.0.1:${server.port}/postgres`,
+      });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`postgres://postgres@127.0.0.1:${server.port}/postgres`);
+      expect(r.stderr).toContain("authentication failed");
+      expect(r.stderr).not.toContain(SECRET);
+    } finally {
+      await server.stop();
     }
   });
 });
