@@ -143,3 +143,47 @@ export function readCacheConfig(env: Record<string, string | undefined>): CacheC
   }
   return { kind: "memory", maxBytes: e.AGENTRY_CACHE_MAX_BYTES ?? 64 * 1024 * 1024, ...common };
 }
+
+const corsEnvSchema = z.object({
+  /** Origins a browser page may call the API from: `*` (any) or a comma-separated list. */
+  AGENTRY_CORS_ORIGINS: z.string().trim().optional(),
+  /** How long a browser may reuse a preflight's answer (Chromium caps it at 7,200). */
+  AGENTRY_CORS_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(86_400).optional(),
+});
+
+export interface CorsConfig {
+  /** "*": any origin; otherwise the exact origins (scheme://host[:port], lowercase) allowed. */
+  origins: "*" | ReadonlySet<string>;
+  maxAgeSeconds: number;
+}
+
+/** Any origin by default, never with credentials (the API has no cookie to protect). */
+export function readCorsConfig(env: Record<string, string | undefined>): CorsConfig {
+  const parsed = corsEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const msg = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new ConfigError(`invalid configuration: ${msg}`);
+  }
+  const e = parsed.data;
+  const maxAgeSeconds = e.AGENTRY_CORS_MAX_AGE_SECONDS ?? 7200;
+  const list = (e.AGENTRY_CORS_ORIGINS ?? "*")
+    .split(",")
+    .map((o) => o.trim())
+    .filter(Boolean);
+  if (list.length === 0 || list.includes("*")) return { origins: "*", maxAgeSeconds };
+  const origins = new Set<string>();
+  for (const entry of list) {
+    let origin: string | null = null;
+    try {
+      const url = new URL(entry);
+      if (url.protocol === "http:" || url.protocol === "https:") origin = url.origin;
+    } catch {}
+    // Exactly scheme://host[:port]: a path or query would never match a browser's Origin.
+    if (!origin || entry.replace(/\/$/, "").toLowerCase() !== origin)
+      throw new ConfigError(
+        `invalid configuration: AGENTRY_CORS_ORIGINS: "${entry}" is not an origin (scheme://host[:port], or * for any)`,
+      );
+    origins.add(origin);
+  }
+  return { origins, maxAgeSeconds };
+}

@@ -4,9 +4,10 @@ import { createServer } from "node:http";
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { createServerAdapter } from "@whatwg-node/server";
 import { createGraphCache } from "./cache/index.js";
+import type { Database } from "./catalog/database.js";
 import { openDatabase } from "./catalog/database.js";
-import { readCacheConfig, readServerConfig } from "./config.js";
-import { consoleLogger, createApp } from "./server/app.js";
+import { readCacheConfig, readCorsConfig, readServerConfig } from "./config.js";
+import { type App, consoleLogger, createApp, type Logger } from "./server/app.js";
 import { loadExamplesIfEmpty } from "./server/examples.js";
 import { jitPlugin } from "./server/jit.js";
 
@@ -29,15 +30,7 @@ export async function serve(options: ServeOptions = {}): Promise<{ url: string; 
     const loaded = await loadExamplesIfEmpty(database);
     if (loaded) logger.info("loaded the example catalog", loaded);
   }
-  // GraphiQL's assets are served inline (no CDN): the page works offline.
-  const graphCache = createGraphCache(readCacheConfig(options.env ?? process.env), logger.error);
-  const app = createApp({
-    database,
-    logger,
-    graphCache,
-    graphiql: { render: renderGraphiQL },
-    plugins: [jitPlugin()],
-  });
+  const app = createNodeApp(database, options.env ?? process.env, logger);
   const server = createServer(createServerAdapter((request: Request) => app.fetch(request)));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -46,7 +39,11 @@ export async function serve(options: ServeOptions = {}): Promise<{ url: string; 
   const address = server.address();
   const actualPort = typeof address === "object" && address ? address.port : port;
   const url = `http://${host}:${actualPort}/graphql`;
-  logger.info("agentry is serving", { url, driver: database.driver, cache: graphCache?.store.kind ?? "off" });
+  logger.info("agentry is serving", {
+    url,
+    driver: database.driver,
+    cache: app.graphCache?.store.kind ?? "off",
+  });
 
   let closing: Promise<void> | null = null;
   const close = () => {
@@ -60,6 +57,26 @@ export async function serve(options: ServeOptions = {}): Promise<{ url: string; 
     return closing;
   };
   return { url, close };
+}
+
+/**
+ * The app exactly as the Node server serves it (the parity tests build it with this too): the
+ * graph cache the environment names, graphql-jit, CORS, and GraphiQL with its assets inline
+ * (no CDN: the page works offline).
+ */
+export function createNodeApp(
+  database: Database,
+  env: Record<string, string | undefined>,
+  logger: Logger = consoleLogger,
+): App {
+  return createApp({
+    database,
+    logger,
+    graphCache: createGraphCache(readCacheConfig(env), logger.error),
+    cors: readCorsConfig(env),
+    graphiql: { render: renderGraphiQL },
+    plugins: [jitPlugin()],
+  });
 }
 
 /** `npm start` / `agentry serve`: serve until SIGTERM or SIGINT, then shut down gracefully. */

@@ -1,14 +1,22 @@
 // The Cloudflare Workers entry: reads the bindings into the same typed configuration as the
 // Node entry (zod-validated: a missing or malformed value fails with a message naming it),
-// builds the app once per isolate, and serves it. Reads go through Neon's HTTP mode; a write
-// that needs a transaction opens a WebSocket pool for that call only.
+// builds the app once per isolate (and set of bindings), and serves it. With neon-http (the
+// default) every query is one fetch; with neon-ws each request opens its own WebSocket pool
+// and ends it when answered, since workerd forbids a socket to outlive its request.
 import { z } from "zod";
 import { createGraphCache } from "./cache/index.js";
 import type { Database } from "./catalog/database.js";
-import { openNeon } from "./catalog/drivers/neon.js";
-import { ConfigError, type DatabaseConfig, readCacheConfig, readDatabaseConfig } from "./config.js";
+import { neonRequestConnection, openNeon } from "./catalog/drivers/neon.js";
+import {
+  ConfigError,
+  type CorsConfig,
+  type DatabaseConfig,
+  readCacheConfig,
+  readCorsConfig,
+  readDatabaseConfig,
+} from "./config.js";
 import { type App, consoleLogger, createApp } from "./server/app.js";
-
+import { decorate, requestIdOf } from "./server/http-headers.js";
 export interface Env {
   DATABASE_URL?: string;
   AGENTRY_DB_DRIVER?: string;
@@ -19,6 +27,8 @@ export interface Env {
   UPSTASH_REDIS_REST_TOKEN?: string;
   AGENTRY_CACHE_MAX_BYTES?: string;
   AGENTRY_CACHE_TTL_SECONDS?: string;
+  AGENTRY_CORS_ORIGINS?: string;
+  AGENTRY_CORS_MAX_AGE_SECONDS?: string;
   /** Workers static assets: GraphiQL's page with its scripts inline (no CDN). */
   ASSETS?: { fetch(request: Request): Promise<Response> };
 }
@@ -30,7 +40,10 @@ const workerEnv = z.object({
   AGENTRY_DB_DRIVER: z.enum(["neon-http", "neon-ws"]).default("neon-http"),
 });
 
-let app: Promise<App> | null = null;
+/** Apps by their bindings' values: one per isolate in production, one per binding set in tests. */
+const apps = new Map<string, Promise<App>>();
+/** The same, by the bindings object: workerd hands every request of an isolate the same one. */
+const appsByEnv = new WeakMap<Env, Promise<App>>();
 
 /** The Worker's bindings as the typed configuration; a missing or malformed one is named. */
 export function readWorkerConfig(env: Env): DatabaseConfig {
@@ -44,10 +57,41 @@ export function readWorkerConfig(env: Env): DatabaseConfig {
 }
 
 async function buildApp(env: Env): Promise<App> {
-  const database: Database = await openNeon(readWorkerConfig(env), {});
+  const strings = stringsOf(env);
+  const config = readWorkerConfig(env);
+  const cors = readCorsConfig(strings);
+  const database: Database = await openNeon(config, {});
   // Upstash when its URL and token are bound; otherwise a per-isolate in-memory cache.
-  const graphCache = createGraphCache(readCacheConfig(stringsOf(env)), consoleLogger.error);
-  return createApp({ database, logger: consoleLogger, graphCache });
+  const graphCache = createGraphCache(readCacheConfig(strings), consoleLogger.error);
+  const connect = config.driver === "neon-ws" ? await neonRequestConnection(config) : undefined;
+  return createApp({ database, logger: consoleLogger, graphCache, cors, ...(connect ? { connect } : {}) });
+}
+
+function appFor(env: Env): Promise<App> {
+  const known = appsByEnv.get(env);
+  if (known) return known;
+  const key = JSON.stringify(stringsOf(env));
+  let app = apps.get(key);
+  if (!app) {
+    // A failed build is retried by the next request.
+    app = buildApp(env).catch((e) => {
+      apps.delete(key);
+      appsByEnv.delete(env);
+      throw e;
+    });
+    apps.set(key, app);
+  }
+  appsByEnv.set(env, app);
+  return app;
+}
+
+/** For the answers made before there is an app: the bindings' CORS, or the default. */
+function corsOf(env: Env): CorsConfig {
+  try {
+    return readCorsConfig(stringsOf(env));
+  } catch {
+    return readCorsConfig({});
+  }
 }
 
 function stringsOf(env: Env): Record<string, string | undefined> {
@@ -57,7 +101,11 @@ function stringsOf(env: Env): Record<string, string | undefined> {
 }
 
 export default {
-  async fetch(request: Request, env: Env): Promise<Response> {
+  async fetch(
+    request: Request,
+    env: Env,
+    ctx?: { waitUntil(promise: Promise<unknown>): void },
+  ): Promise<Response> {
     const url = new URL(request.url);
     // GraphiQL for browsers on GET /graphql, from static assets (its scripts are inline).
     if (
@@ -68,23 +116,25 @@ export default {
       env.ASSETS
     ) {
       // Static assets serve graphiql.html at /graphiql (they redirect the .html form there).
-      return env.ASSETS.fetch(new Request(new URL("/graphiql", url), request));
+      const page = await env.ASSETS.fetch(new Request(new URL("/graphiql", url), request));
+      return decorate(request, page, requestIdOf(request), corsOf(env));
     }
+    let app: App;
     try {
-      // Built once per isolate, not per request; a failed build is retried by the next request.
-      app ??= buildApp(env).catch((e) => {
-        app = null;
-        throw e;
-      });
-      return await (await app).fetch(request);
+      app = await appFor(env);
     } catch (e) {
+      // Only the build is a start: the app answers its own failures (an unreachable database
+      // included) as failed requests, with their request ids.
+      const requestId = requestIdOf(request);
       const message = e instanceof ConfigError ? e.message : "the service could not start";
-      consoleLogger.error("worker failed to start", { error: (e as Error).message });
-      return Response.json(
-        { errors: [{ message, extensions: { code: "SERVICE_UNAVAILABLE" } }] },
+      consoleLogger.error("worker failed to start", { requestId, error: (e as Error).message });
+      const response = Response.json(
+        { errors: [{ message, extensions: { code: "SERVICE_UNAVAILABLE", requestId } }] },
         { status: 503 },
       );
+      return decorate(request, response, requestId, corsOf(env));
     }
+    return app.fetch(request, ctx);
   },
 };
 

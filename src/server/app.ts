@@ -7,11 +7,13 @@ import { GraphQLError } from "graphql";
 import { createYoga, type GraphiQLOptions, type Plugin, type YogaServerInstance } from "graphql-yoga";
 import type { GraphCache } from "../cache/graph-cache.js";
 import { ResilientStore } from "../cache/resilient.js";
-import type { Database } from "../catalog/database.js";
+import type { Database, Executor } from "../catalog/database.js";
+import { type CorsConfig, readCorsConfig } from "../config.js";
 import type { GraphQLContext } from "../graphql/context.js";
 import { LIMITS } from "../graphql/limits.js";
 import { schema } from "../graphql/schema.js";
 import { EXAMPLE_OPERATIONS } from "./example-operations.js";
+import { decorate, preflightResponse, requestIdOf } from "./http-headers.js";
 import { cachedGraphResponse } from "./response-cache.js";
 
 export interface Logger {
@@ -33,28 +35,46 @@ export interface AppOptions {
   plugins?: Plugin[];
   /** Renders GraphiQL on GET /graphql from a browser; `inline` needs no network (Node). */
   graphiql?: false | { render?: (options: GraphiQLOptions) => string | Promise<string> };
+  /** Which browser origins may call the API; default: any, without credentials. */
+  cors?: CorsConfig;
+  /**
+   * A connection for one request, closed when it is answered. The Worker's Neon WebSocket
+   * pool needs it: workerd forbids I/O on a socket another request opened. Without it every
+   * request reads through `database.db`.
+   */
+  connect?: () => Promise<RequestConnection>;
+}
+
+export interface RequestConnection {
+  db: Executor;
+  close(): Promise<void>;
+}
+
+/** What Yoga gets from our fetch for one request (its "server context"). */
+interface RequestScope {
+  requestId: string;
+  db: Executor;
+  /** null when the whole response is being cached: no need to cache the traversal inside it. */
+  graphCache: GraphCache | null;
 }
 
 export interface App {
-  yoga: YogaServerInstance<Record<string, unknown>, GraphQLContext>;
-  /** The whole HTTP surface: /graphql, /healthz, /readyz. */
-  fetch(request: Request): Promise<Response>;
+  yoga: YogaServerInstance<RequestScope, GraphQLContext>;
+  graphCache: GraphCache | null;
+  /**
+   * The whole HTTP surface: /graphql, /healthz, /readyz, /metrics. `waitUntil` (the Worker's)
+   * lets a request's connection close after its response is sent.
+   */
+  fetch(request: Request, lifetime?: { waitUntil(promise: Promise<unknown>): void }): Promise<Response>;
 }
-
-const REQUEST_ID = "x-request-id";
 
 export function createApp(options: AppOptions): App {
   const logger = options.logger ?? consoleLogger;
   const { database } = options;
   const graphCache = options.graphCache ?? null;
-  const wholeResponseCached = new WeakSet<Request>();
-  const requestIds = new WeakMap<Request, string>();
+  const cors = options.cors ?? readCorsConfig({});
 
   const requestIdPlugin: Plugin<GraphQLContext> = {
-    onResponse({ request, response }) {
-      const id = requestIds.get(request);
-      if (id) response.headers.set(REQUEST_ID, id);
-    },
     // Unexpected errors are logged here, where the request id is known, before masking
     // replaces them with a bare "Unexpected error." that carries the same id.
     onExecute() {
@@ -69,12 +89,15 @@ export function createApp(options: AppOptions): App {
               const original = error.originalError ?? error;
               // A copy that carries the request id: graphql-jit's errors have no extensions
               // object to add it to.
-              errors[i] = new GraphQLError(error.message, {
-                ...(error.nodes ? { nodes: error.nodes } : {}),
-                ...(error.path ? { path: error.path } : {}),
-                originalError: original,
-                extensions: { ...error.extensions, requestId: args.contextValue.requestId },
-              });
+              errors[i] = located(
+                new GraphQLError(error.message, {
+                  ...(error.nodes ? { nodes: error.nodes } : {}),
+                  ...(error.path ? { path: error.path } : {}),
+                  originalError: original,
+                  extensions: { ...error.extensions, requestId: args.contextValue.requestId },
+                }),
+                error,
+              );
               logger.error("unexpected error", {
                 requestId: args.contextValue.requestId,
                 path: error.path?.join("."),
@@ -90,17 +113,15 @@ export function createApp(options: AppOptions): App {
 
   const graphiql = options.graphiql ?? false;
   const renderGraphiQL = graphiql ? graphiql.render : undefined;
-  const yoga = createYoga<Record<string, unknown>, GraphQLContext>({
+  const yoga = createYoga<RequestScope, GraphQLContext>({
     schema,
     graphqlEndpoint: "/graphql",
     landingPage: false,
     // /healthz and /readyz are answered before Yoga (see fetch below).
     healthCheckEndpoint: "/_yoga-health",
-    context: ({ request }) => ({
-      db: database.db,
-      requestId: requestIdOf(request, requestIds),
-      graphCache: wholeResponseCached.has(request) ? null : graphCache,
-    }),
+    // CORS for every response, Yoga's or not, is set in one place: ./http-headers.ts.
+    cors: false,
+    context: ({ db, requestId, graphCache }) => ({ db, requestId, graphCache }),
     plugins: [
       maxAliasesPlugin({ n: LIMITS.maxAliases, exposeLimits: true }),
       maxTokensPlugin({ n: LIMITS.maxTokens, exposeLimits: true }),
@@ -113,10 +134,13 @@ export function createApp(options: AppOptions): App {
         if (client) return client;
         if (!isUnexpected(error)) return error as Error;
         const requestId = isGraphQLError(error) ? error.extensions?.requestId : undefined;
-        return new GraphQLError(message, {
-          ...(isGraphQLError(error) ? { path: error.path, nodes: error.nodes } : {}),
-          extensions: { code: "INTERNAL_SERVER_ERROR", ...(requestId ? { requestId } : {}) },
-        });
+        return located(
+          new GraphQLError(message, {
+            ...(isGraphQLError(error) ? { path: error.path, nodes: error.nodes } : {}),
+            extensions: { code: "INTERNAL_SERVER_ERROR", ...(requestId ? { requestId } : {}) },
+          }),
+          error,
+        );
       },
     },
     graphiql: graphiql ? { title: "Agentry", defaultQuery: EXAMPLE_OPERATIONS } : false,
@@ -129,35 +153,73 @@ export function createApp(options: AppOptions): App {
     },
   });
 
+  /** Every path but the preflight; the caller decorates what it returns. */
+  async function route(request: Request, requestId: string, db: Executor): Promise<Response> {
+    const url = new URL(request.url);
+    if (url.pathname === "/healthz") return Response.json({ status: "alive" });
+    if (url.pathname === "/metrics") {
+      return new Response(metricsText(graphCache), {
+        headers: { "content-type": "text/plain; version=0.0.4" },
+      });
+    }
+    if (url.pathname === "/readyz") {
+      try {
+        await db.execute("select 1");
+        return Response.json({ status: "ready", driver: database.driver });
+      } catch (e) {
+        logger.error("readiness check failed", { requestId, error: (e as Error).message });
+        return Response.json({ status: "unavailable" }, { status: 503 });
+      }
+    }
+    // Not Response.redirect: its headers are immutable.
+    if (url.pathname === "/") return new Response(null, { status: 302, headers: { location: "/graphql" } });
+    if (graphCache && url.pathname === "/graphql") {
+      const cached = await cachedGraphResponse(
+        request,
+        graphCache,
+        db,
+        async (r) => yoga.fetch(r, { requestId, db, graphCache: null }),
+        yoga.fetchAPI.Response,
+      );
+      if (cached) return cached;
+    }
+    return yoga.fetch(request, { requestId, db, graphCache });
+  }
+
   return {
     yoga,
-    async fetch(request) {
-      const url = new URL(request.url);
-      if (url.pathname === "/healthz") return Response.json({ status: "alive" });
-      if (url.pathname === "/metrics") {
-        return new Response(metricsText(graphCache), {
-          headers: { "content-type": "text/plain; version=0.0.4" },
-        });
-      }
-      if (url.pathname === "/readyz") {
-        try {
-          await database.db.execute("select 1");
-          return Response.json({ status: "ready", driver: database.driver });
-        } catch (e) {
-          logger.error("readiness check failed", { error: (e as Error).message });
-          return Response.json({ status: "unavailable" }, { status: 503 });
+    graphCache,
+    async fetch(request, lifetime) {
+      const requestId = requestIdOf(request);
+      if (request.method === "OPTIONS")
+        return decorate(request, preflightResponse(request, cors), requestId, cors);
+      let connection: RequestConnection | null = null;
+      let response: Response;
+      try {
+        connection = options.connect ? await options.connect() : null;
+        response = await route(request, requestId, connection?.db ?? database.db);
+      } catch (e) {
+        // Outside Yoga (the cached path, a connection that could not open): answered like a
+        // masked error, with the id that finds this log line.
+        logger.error("request failed", { requestId, error: (e as Error).message, stack: (e as Error).stack });
+        response = Response.json(
+          {
+            errors: [
+              { message: "Unexpected error.", extensions: { code: "INTERNAL_SERVER_ERROR", requestId } },
+            ],
+          },
+          { status: 500 },
+        );
+      } finally {
+        if (connection) {
+          const closing = connection.close().catch((e: Error) => {
+            logger.error("closing the request's connection failed", { requestId, error: e.message });
+          });
+          if (lifetime) lifetime.waitUntil(closing);
+          else await closing;
         }
       }
-      if (url.pathname === "/") return Response.redirect(new URL("/graphql", url).toString(), 302);
-      if (graphCache && url.pathname === "/graphql") {
-        const cached = await cachedGraphResponse(request, graphCache, database.db, async (r) => {
-          // The whole answer is being cached: no need to cache the traversal inside it too.
-          wholeResponseCached.add(r);
-          return yoga.fetch(r);
-        });
-        if (cached) return cached;
-      }
-      return yoga.fetch(request);
+      return decorate(request, response, requestId, cors);
     },
   };
 }
@@ -195,13 +257,19 @@ function clientError(error: unknown): GraphQLError | null {
         .join("."),
       message: i.message,
     }));
-    return new GraphQLError(issues.map((i) => `${i.path}: ${i.message}`).join("; "), {
-      ...where,
-      extensions: { code: "BAD_USER_INPUT", issues },
-    });
+    return located(
+      new GraphQLError(issues.map((i) => `${i.path}: ${i.message}`).join("; "), {
+        ...where,
+        extensions: { code: "BAD_USER_INPUT", issues },
+      }),
+      error,
+    );
   }
   if (original.name === "NotFoundError") {
-    return new GraphQLError(original.message, { ...where, extensions: { code: "NOT_FOUND" } });
+    return located(
+      new GraphQLError(original.message, { ...where, extensions: { code: "NOT_FOUND" } }),
+      error,
+    );
   }
   return null;
 }
@@ -224,12 +292,14 @@ function isGraphQLError(error: unknown): error is GraphQLError {
   return error instanceof Error && error.name === "GraphQLError";
 }
 
-function requestIdOf(request: Request, ids: WeakMap<Request, string>): string {
-  let id = ids.get(request);
-  if (!id) {
-    const given = request.headers.get(REQUEST_ID);
-    id = given && /^[\w.-]{1,100}$/.test(given) ? given : crypto.randomUUID();
-    ids.set(request, id);
-  }
-  return id;
+/**
+ * The copy with the original's locations. graphql-jit's errors carry `locations` but no
+ * `nodes` to compute them from, so a copy made from `nodes` alone lost them (the Worker's
+ * interpreted errors had them).
+ */
+function located(copy: GraphQLError, original: unknown): GraphQLError {
+  const locations = isGraphQLError(original) ? original.locations : undefined;
+  if (!copy.locations && locations?.length)
+    Object.defineProperty(copy, "locations", { value: locations, enumerable: true });
+  return copy;
 }

@@ -2,7 +2,8 @@
 // (the expensive read) is answered from the graph cache as the serialized response body, with
 // no parsing and no re-serializing. The key is the normalized document, its variables, the
 // response's media type and the catalog generation; misses compute once (single flight) and
-// only successful answers are stored.
+// only successful answers are stored. The request id and CORS headers are not stored: every
+// response, this one too, gets them on its way out (./http-headers.ts).
 import { Kind, type OperationDefinitionNode, parse, print } from "graphql";
 import { LRUCache } from "lru-cache";
 import type { GraphCache } from "../cache/graph-cache.js";
@@ -60,6 +61,8 @@ export async function cachedGraphResponse(
   cache: GraphCache,
   db: Executor,
   answer: (request: Request) => Promise<Response>,
+  /** Yoga's Response class: on Node its light ponyfill (a twentieth of undici's cost to build). */
+  ResponseClass: typeof Response = Response,
 ): Promise<Response | null> {
   if (request.method !== "POST" || !(request.headers.get("content-type") ?? "").includes("application/json"))
     return null;
@@ -73,7 +76,10 @@ export async function cachedGraphResponse(
   const document = cacheableDocument(body);
   if (!document) return null;
   const accept = request.headers.get("accept") ?? "";
-  const key = await cache.key(await batchedCatalogGeneration(db), {
+  // The database unreachable: Yoga answers, and its resolvers report it as any failure.
+  const generation = await batchedCatalogGeneration(db).catch(() => null);
+  if (generation === null) return null;
+  const key = await cache.key(generation, {
     kind: "response",
     document,
     variables: JSON.stringify(body.variables ?? {}),
@@ -99,9 +105,15 @@ export async function cachedGraphResponse(
     });
   if (stored === null) return uncacheable ?? answer(request);
   const newline = stored.indexOf("\n");
-  return new Response(stored.slice(newline + 1), {
+  const text = stored.slice(newline + 1);
+  return new ResponseClass(text, {
     status: 200,
-    headers: { "content-type": stored.slice(0, newline), "x-agentry-cache": "graph" },
+    headers: {
+      "content-type": stored.slice(0, newline),
+      // As Yoga's own responses have it (without it Node sends the body chunked).
+      "content-length": String(Buffer.byteLength(text)),
+      "x-agentry-cache": "graph",
+    },
   });
 }
 

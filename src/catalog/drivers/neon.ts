@@ -69,6 +69,24 @@ export async function openNeon(config: DatabaseConfig, options: DatabaseOptions)
   );
 }
 
+/**
+ * The Worker's neon-ws driver: a WebSocket pool for one request, ended when it is answered.
+ * workerd ties a socket to the request that opened it, so a pool kept in the isolate failed
+ * the next request that reused one of its connections ("Cannot perform I/O on behalf of a
+ * different request"): every second request.
+ */
+export async function neonRequestConnection(
+  config: DatabaseConfig,
+): Promise<() => Promise<{ db: AgentryDb; close(): Promise<void> }>> {
+  await configureNeon(config);
+  const url = config.url!;
+  return async () => {
+    const pool = new Pool({ connectionString: url });
+    pool.on("error", () => {});
+    return { db: drizzleWs({ client: pool, schema }) as unknown as AgentryDb, close: () => pool.end() };
+  };
+}
+
 async function migrateWith(db: AgentryDb, options: DatabaseOptions): Promise<void> {
   const { migrate } = await import("drizzle-orm/neon-serverless/migrator");
   const { DEFAULT_MIGRATIONS } = await import("./migrations.js");
