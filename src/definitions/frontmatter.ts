@@ -4,6 +4,7 @@
 // metadata as a Markdown list (`- **name:** x`).
 import { isMap, isScalar, LineCounter, parse, parseDocument } from "yaml";
 import type { DiagnosticList } from "./diagnostics.js";
+import { findTooDeep, MAX_FRONTMATTER_CHARS, MAX_NESTING } from "./limits.js";
 import type { Line } from "./lines.js";
 import type { FieldSpan, FrontmatterFormat } from "./types.js";
 
@@ -60,6 +61,27 @@ export function readFrontmatter(lines: readonly Line[], diagnostics: DiagnosticL
   const fields = fieldSpans(content, first + 1);
   const base = { openLine: first, closeLine: close, fields, bodyStartLine: close + 1, indent };
 
+  // Bounded before any parser runs (./limits.ts): the YAML library recurses per level.
+  const size = content.reduce((n, l) => n + l.length + 1, 0);
+  if (size > MAX_FRONTMATTER_CHARS) {
+    diagnostics.error(
+      "frontmatter-too-large",
+      `the frontmatter is ${size.toLocaleString("en")} characters long, over the limit of ${MAX_FRONTMATTER_CHARS.toLocaleString("en")}`,
+      first + 1,
+      1,
+    );
+    return { ...base, format: "tolerant", data: {}, styles: {} };
+  }
+  const deep = findTooDeep(content);
+  if (deep) {
+    diagnostics.error(
+      "frontmatter-too-deep",
+      `the frontmatter nests more than ${MAX_NESTING} levels deep here (collections inside collections); it was not read`,
+      first + 2 + deep.line,
+      deep.column + indent + 1,
+    );
+    return { ...base, format: "tolerant", data: {}, styles: {} };
+  }
   const strict = readStrict(content.join("\n"));
   if (strict.ok) return { ...base, format: "yaml", data: strict.data, styles: strict.styles };
 

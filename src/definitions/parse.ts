@@ -7,6 +7,7 @@ import { splitExamples, unescapeNewlines } from "./description.js";
 import { DiagnosticList } from "./diagnostics.js";
 import { type Frontmatter, readFrontmatter } from "./frontmatter.js";
 import { kindFromPath } from "./kind.js";
+import { MAX_FILE_CHARS } from "./limits.js";
 import { BOM, dominantEnding, splitLines } from "./lines.js";
 import { readModel } from "./model.js";
 import { nameFromPath, toKebab } from "./names.js";
@@ -28,6 +29,15 @@ const KNOWN_KEYS = new Set(["name", "description", "model", "color", "tools", "s
 export function parseDefinition(text: string, options: ParseOptions = {}): Definition {
   const path = options.path ?? null;
   const kind = options.kind ?? kindFromPath(path) ?? "agent";
+  if (text.length > MAX_FILE_CHARS) {
+    const d = new DiagnosticList();
+    d.error(
+      "file-too-large",
+      `the file is ${text.length.toLocaleString("en")} characters long, over the limit of ${MAX_FILE_CHARS.toLocaleString("en")}; it was not read`,
+    );
+    if (kind !== "plugin") return emptyDefinition(text, path, kind, d);
+    return { ...parsePluginManifest("{}", path), diagnostics: d.items, source: { text, path } };
+  }
   if (kind === "plugin") return parsePluginManifest(text, path);
   try {
     return parseMarkdown(text, path, kind);
