@@ -2,8 +2,8 @@
 // library recurses once per nesting level: 30,000 nested `[` in a frontmatter aborted the
 // process (V8's "RegExpCompiler Allocation failed", exit 134) in the importer, in `validate`
 // and in every request that re-read the stored file. Real definitions are far inside these
-// bounds: in the 579-file corpus the largest file is 49 KB, the largest frontmatter 21 KB and
-// the deepest nesting 4 levels (test/unit/limits.test.ts measures the corpus and the seeds).
+// bounds: in the corpus and the seeds the largest file is 49,294 characters, the largest
+// frontmatter 1,742 and the deepest nesting 3 levels (test/unit/limits.test.ts measures them on every run).
 
 /** A definition file longer than this (in UTF-16 code units, about bytes for ASCII) is refused. */
 export const MAX_FILE_CHARS = 1_000_000;
