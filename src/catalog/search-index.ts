@@ -7,11 +7,18 @@
 // import, and this lets it run on another core. A vector names the revision it was computed
 // from, so a stale or missing one (an import stopped between a batch and its vectors) is
 // found and rewritten by the next import's catch-up.
+//
+// The name is indexed as written (kebab-case), through the same parser that reads a query:
+// `release-captain` then yields the compound token and its parts ('release-captain', 'releas',
+// 'captain'), exactly what `websearch_to_tsquery` makes of the text `release-captain`. Until
+// migration 0003 it was indexed with its hyphens turned into spaces, which has only the parts:
+// a query for an agent's own name matched nothing but the bodies that mention it. Changing
+// VECTOR means a migration that recomputes every stored vector (see drizzle/0003).
 import { sql } from "drizzle-orm";
 import { pgArray } from "./bulk.js";
 import type { Executor } from "./database.js";
 
-const VECTOR = sql.raw(`setweight(to_tsvector('english', replace(coalesce(a.name, ''), '-', ' ')), 'A')
+const VECTOR = sql.raw(`setweight(to_tsvector('english', coalesce(a.name, '')), 'A')
   || setweight(to_tsvector('english', coalesce(a.description, '')), 'B')
   || setweight(to_tsvector('english', left(coalesce(a.body, ''), 100000)), 'C')`);
 

@@ -68,7 +68,7 @@ const AgentFilterInput = builder.inputType("AgentFilter", {
     text: t.string({
       required: false,
       description:
-        'Full-text search, web-search syntax ("a phrase", -excluded, or): name first, then description, then body.',
+        'Full-text search, web-search syntax ("a phrase", -excluded, or), weighing the name, then the description, then the body. An agent the text names exactly (its name as declared, kebab-case or not, or its ref `source/name`) always matches and ranks first.',
       validate: z.string().max(200, "at most 200 characters"),
     }),
   }),

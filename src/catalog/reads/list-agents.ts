@@ -6,6 +6,7 @@ import { type SQL, sql } from "drizzle-orm";
 import type { Executor } from "../database.js";
 import { AGENT_COLUMNS, type AgentRow, type AgentSummary, toAgentSummary } from "./agents.js";
 import { InvalidArgumentError } from "./errors.js";
+import { exactlyNamed } from "./exact-name.js";
 import { checkCount, decodeCursor, encodeCursor, type Page, query } from "./internal.js";
 
 export type AgentOrder = "NAME" | "UPDATED_AT" | "RELEVANCE";
@@ -23,7 +24,8 @@ export interface AgentFilter {
   color?: string;
   /**
    * Web-search syntax ("quoted phrase", -excluded, or), matched against the name, description
-   * and body, weighted in that order. Blank text filters nothing.
+   * and body, weighted in that order; agents the text names exactly (name or ref, see
+   * exact-name.ts) match too and rank first under RELEVANCE. Blank text filters nothing.
    */
   text?: string;
 }
@@ -78,9 +80,13 @@ export async function listAgents(db: Executor, args: ListAgentsArgs): Promise<Ag
       sql`exists (select 1 from agent_skills x where x.agent_id = a.id and x.name = ${filter.skill})`,
     );
   // The vectors live in agent_search (see catalog/search-index.ts), joined only for a text filter.
-  if (text !== null) where.push(sql`x.search @@ websearch_to_tsquery('english', ${text})`);
+  // Agents the text names exactly (exact-name.ts) match whatever their vector says, and rank first.
+  const named = text !== null ? exactlyNamed(text) : sql`'{}'::bigint[]`;
+  if (text !== null)
+    where.push(sql`(x.search @@ websearch_to_tsquery('english', ${text}) or x.agent_id = any(${named}))`);
   const rank =
     text !== null ? sql`ts_rank_cd(x.search, websearch_to_tsquery('english', ${text}))` : sql`null::real`;
+  const exact = text !== null ? sql`(x.agent_id = any(${named}))::int` : sql`0`;
   const searchJoin = text !== null ? sql`join agent_search x on x.agent_id = a.id` : sql``;
 
   // Each ordering: its ORDER BY, the key the cursor keeps (as Postgres prints it, to compare
@@ -103,22 +109,29 @@ export async function listAgents(db: Executor, args: ListAgentsArgs): Promise<Ag
       if (after)
         keyset = sql`(m.updated_at, m.id) < (${String(after.key)}::timestamptz, ${after.id}::bigint)`;
       break;
-    case "RELEVANCE":
-      orderBy = sql`m.rank desc, m.id`;
-      sortKey = sql`m.rank::text`;
-      if (after)
-        keyset = sql`(m.rank < ${String(after.key)}::real or (m.rank = ${String(after.key)}::real and m.id > ${after.id}::bigint))`;
+    case "RELEVANCE": {
+      // Exact name matches first, then by rank: the key is `exact:rank` (a cursor made before
+      // exact matches ranked first holds the rank alone).
+      orderBy = sql`m.exact desc, m.rank desc, m.id`;
+      sortKey = sql`m.exact || ':' || m.rank::text`;
+      if (after) {
+        const key = String(after.key);
+        const [e, r] = key.includes(":") ? key.split(":", 2) : ["0", key];
+        const at = sql`(${e}::int, ${r}::real)`;
+        keyset = sql`((m.exact, m.rank) < ${at} or ((m.exact, m.rank) = ${at} and m.id > ${after.id}::bigint))`;
+      }
       break;
+    }
   }
 
   const rows = await query<ListRow>(
     db,
     sql`with matched as (
-          select a.id, a.name, a.updated_at, ${rank} as rank
+          select a.id, a.name, a.updated_at, ${rank} as rank, ${exact} as exact
             from agents a ${searchJoin}
            where ${sql.join(where, sql` and `)}
         ), page as (
-          select m.id, m.rank, ${sortKey} as sort_key
+          select m.id, m.rank, m.exact, ${sortKey} as sort_key
             from matched m
            where ${keyset}
            order by ${orderBy}
@@ -160,6 +173,6 @@ function orderFor(order: AgentOrder): string {
     case "UPDATED_AT":
       return "a.updated_at desc, a.id desc";
     case "RELEVANCE":
-      return "p.rank desc, a.id";
+      return "p.exact desc, p.rank desc, a.id";
   }
 }
