@@ -47,6 +47,11 @@ async function walk(root: string, dir: string, out: FoundFile[]): Promise<void> 
         continue;
       }
       await walk(root, full, out);
+    } else if (e.isSymbolicLink()) {
+      // Not followed (a link can leave the folder or loop), and not silently either.
+      process.stderr.write(
+        `agentry: ${full}: a symbolic link, skipped (pass the path it points at instead)\n`,
+      );
     } else if (e.isFile()) {
       const rel = relative(root, full).split(sep).join("/");
       const kind = kindFromPath(rel);

@@ -7,7 +7,7 @@ import { splitExamples, unescapeNewlines } from "./description.js";
 import { DiagnosticList } from "./diagnostics.js";
 import { type Frontmatter, readFrontmatter } from "./frontmatter.js";
 import { kindFromPath } from "./kind.js";
-import { MAX_FILE_CHARS } from "./limits.js";
+import { MAX_FILE_CHARS, MAX_NAME_CHARS } from "./limits.js";
 import { BOM, dominantEnding, splitLines } from "./lines.js";
 import { readModel } from "./model.js";
 import { nameFromPath, toKebab } from "./names.js";
@@ -85,7 +85,15 @@ export function parseMarkdown(
   let nameOrigin: MarkdownDefinition["nameOrigin"] = "filename";
   if (has("name")) {
     const raw = data.name;
-    if (typeof raw === "string" && raw.trim() !== "") {
+    if (typeof raw === "string" && raw.trim().length > MAX_NAME_CHARS) {
+      d.error(
+        "name-too-long",
+        `\`name\` is ${raw.trim().length.toLocaleString("en")} characters long, over the limit of ${MAX_NAME_CHARS}`,
+        lineOf("name"),
+        1,
+        "name",
+      );
+    } else if (typeof raw === "string" && raw.trim() !== "") {
       name = raw.trim();
       nameOrigin = fm.format === "markdown-list" ? "markdown-list" : "frontmatter";
       const kebab = toKebab(name);

@@ -136,4 +136,20 @@ describe("agentry tells the truth", () => {
       await server.stop();
     }
   });
+
+  it("names the symbolic links it skips, and reads the rest", async () => {
+    const { mkdtemp, rm, writeFile, symlink, mkdir } = await import("node:fs/promises");
+    const home = await mkdtemp(resolve((await import("node:os")).tmpdir(), "agentry-links-"));
+    try {
+      await mkdir(resolve(home, "agents"));
+      await writeFile(resolve(home, "agents/real.md"), "---\nname: real\ndescription: Real.\n---\nBody.\n");
+      await symlink(resolve(home, "agents/real.md"), resolve(home, "agents/alias.md"));
+      const r = await run(["validate", resolve(home, "agents")]);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain(`${resolve(home, "agents/alias.md")}: a symbolic link, skipped`);
+      expect(r.stderr).toContain("1 file checked");
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
+  });
 });

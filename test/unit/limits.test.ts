@@ -10,6 +10,7 @@ import {
   findTooDeep,
   MAX_FILE_CHARS,
   MAX_FRONTMATTER_CHARS,
+  MAX_NAME_CHARS,
   MAX_NESTING,
   nestingDepth,
 } from "../../src/definitions/limits.js";
@@ -119,6 +120,20 @@ describe("bounded parsing", () => {
     expect(wide.diagnostics.find((d) => d.code === "frontmatter-too-large")).toMatchObject({
       severity: "error",
       line: 1,
+    });
+  });
+
+  it("refuses a name longer than the limit, and keeps the file name", () => {
+    const def = parseDefinition(
+      `---\nname: ${"n".repeat(MAX_NAME_CHARS + 1)}\ndescription: Long.\n---\nBody\n`,
+      {
+        path: "agents/long-name.md",
+      },
+    );
+    expect(def.name).toBe("long-name");
+    expect(def.diagnostics.find((d) => d.code === "name-too-long")).toMatchObject({
+      severity: "error",
+      line: 2,
     });
   });
 });
