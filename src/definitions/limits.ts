@@ -9,7 +9,7 @@
 export const MAX_FILE_CHARS = 1_000_000;
 /** Frontmatter longer than this is refused: it is metadata, not a document. */
 export const MAX_FRONTMATTER_CHARS = 200_000;
-/** An agent, skill or command name longer than this is refused (the longest real one: 62). */
+/** An agent, skill or command name longer than this is refused (the longest in the corpus: 47). */
 export const MAX_NAME_CHARS = 128;
 /** Nesting deeper than this (flow brackets and block indentation together) is refused. */
 export const MAX_NESTING = 64;
