@@ -8,6 +8,7 @@ import { rowsOf } from "../../src/catalog/bulk.js";
 import type { Database } from "../../src/catalog/database.js";
 import { importFiles } from "../../src/catalog/import.js";
 import { listAgents } from "../../src/catalog/reads/index.js";
+import { encodeCursor } from "../../src/catalog/reads/internal.js";
 import { driverCases, type TestDatabase } from "../support/databases.js";
 
 const agent = (name: string, description: string, body: string) =>
@@ -133,5 +134,22 @@ describe.each(await driverCases())("search by name on $driver", ({ open }) => {
       after = page.hasNextPage ? page.endCursor : null;
     } while (after);
     expect(paged).toEqual(whole);
+  });
+
+  it("reads a relevance cursor made before exact matches ranked first (the rank alone)", async () => {
+    const whole = await listAgents(db.db, {
+      filter: { text: "backend-architect" },
+      orderBy: "RELEVANCE",
+      first: 10,
+    });
+    const third = whole.nodes[2]!;
+    const legacy = encodeCursor("RELEVANCE", String(third.rank), third.id);
+    const rest = await listAgents(db.db, {
+      filter: { text: "backend-architect" },
+      orderBy: "RELEVANCE",
+      first: 10,
+      after: legacy,
+    });
+    expect(rest.nodes.map((n) => n.ref)).toEqual(whole.nodes.slice(3).map((n) => n.ref));
   });
 });
