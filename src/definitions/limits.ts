@@ -63,6 +63,8 @@ function scan(lines: readonly string[], limit: number): { max: number; tooDeep: 
       const tooDeep = deeper(l, i);
       if (tooDeep) return { max, tooDeep };
     }
+    // Most lines hold no bracket at all: the native search skips them.
+    if (flow === 0 && text.indexOf("[", i) === -1 && text.indexOf("{", i) === -1) continue;
     for (let c = i; c < text.length; c++) {
       const ch = text[c];
       if (ch === "[" || ch === "{") {
