@@ -6,12 +6,26 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   plugins: [
-    cloudflareTest({
-      main: "./src/worker.ts",
-      miniflare: {
-        compatibilityDate: "2025-09-01",
-        compatibilityFlags: ["nodejs_compat"],
-      },
+    // The Worker's own bindings (what SELF.fetch from "cloudflare:test" sends real requests
+    // to, each in its own request context): the database global-setup.ts prepared, on neon-ws,
+    // the driver whose sockets must not outlive a request. Tests calling worker.fetch directly
+    // pass their own bindings.
+    cloudflareTest(({ inject }) => {
+      const env = inject("workerEnv");
+      return {
+        main: "./src/worker.ts",
+        miniflare: {
+          compatibilityDate: "2025-09-01",
+          compatibilityFlags: ["nodejs_compat"],
+          bindings: env
+            ? {
+                ...env,
+                AGENTRY_DB_DRIVER: "neon-ws",
+                AGENTRY_CACHE_PREFIX: `${env.AGENTRY_CACHE_PREFIX}-self`,
+              }
+            : {},
+        },
+      };
     }),
   ],
   test: {

@@ -25,8 +25,11 @@ export interface Env {
   AGENTRY_NEON_INSECURE?: string;
   UPSTASH_REDIS_REST_URL?: string;
   UPSTASH_REDIS_REST_TOKEN?: string;
+  AGENTRY_CACHE?: string;
   AGENTRY_CACHE_MAX_BYTES?: string;
   AGENTRY_CACHE_TTL_SECONDS?: string;
+  AGENTRY_CACHE_TIMEOUT_MS?: string;
+  AGENTRY_CACHE_PREFIX?: string;
   AGENTRY_CORS_ORIGINS?: string;
   AGENTRY_CORS_MAX_AGE_SECONDS?: string;
   /** Workers static assets: GraphiQL's page with its scripts inline (no CDN). */

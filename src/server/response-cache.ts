@@ -110,8 +110,6 @@ export async function cachedGraphResponse(
     status: 200,
     headers: {
       "content-type": stored.slice(0, newline),
-      // As Yoga's own responses have it (without it Node sends the body chunked).
-      "content-length": String(Buffer.byteLength(text)),
       "x-agentry-cache": "graph",
     },
   });
