@@ -1,11 +1,13 @@
 // Source: where definitions come from (a folder, a repository, a marketplace).
 
-import { resolveOffsetConnection } from "@pothos/plugin-relay";
+import { cursorToOffset, resolveOffsetConnection } from "@pothos/plugin-relay";
 import { sql } from "drizzle-orm";
 import { rowsOf } from "../catalog/bulk.js";
 import type { Executor } from "../catalog/database.js";
 import { NotFoundError } from "../catalog/reads/index.js";
 import { builder } from "./builder.js";
+import { pageArgs } from "./connections.js";
+import { invalidInput } from "./errors.js";
 
 export interface SourceRow {
   id: number;
@@ -51,8 +53,17 @@ builder.queryField("sources", (t) =>
     {
       type: SourceRef,
       description: "Every source, by name. (Sources are few: one statement reads them all.)",
+      validate: pageArgs,
       complexity: (args) => ({ field: 1, multiplier: args.first ?? 10 }),
       resolve: async (_root, args, ctx) => {
+        // A cursor from elsewhere is the client's mistake, not an unexpected error.
+        if (args.after) {
+          try {
+            cursorToOffset(args.after);
+          } catch {
+            throw invalidInput("after", "this cursor was not made by this query");
+          }
+        }
         const rows = await sourcesWhere(ctx.db);
         const page = await resolveOffsetConnection({ args }, ({ limit, offset }) =>
           rows.slice(offset, offset + limit),

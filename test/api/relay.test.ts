@@ -9,6 +9,11 @@ import { driverCases, type TestDatabase } from "../support/databases.js";
 import { servedSchema } from "./schema-walk.js";
 
 const cases = (await driverCases()).filter((c) => c.driver === "pglite" || c.driver === "pg");
+const served = await servedSchema();
+/** Every connection of Query, walked from the schema: a connection added later is checked too. */
+const connections = Object.values(served.getQueryType()!.getFields())
+  .filter((f) => String(f.type).endsWith("Connection!"))
+  .map((f) => f.name);
 const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
 
 const NOTHING = [
@@ -78,6 +83,27 @@ describe.each(cases)("Relay and inputs on $driver", ({ open }) => {
     ]);
   });
 
+  const BAD_PAGES = [
+    ["a cursor from elsewhere", 'after: "garbage"', "after"],
+    ["base64 that is no cursor", `after: "${b64("nope")}"`, "after"],
+    ["first below 1", "first: 0", "first"],
+    ["first above 100", "first: 101", "first"],
+  ] as const;
+  const pageCases = connections.flatMap((name) =>
+    BAD_PAGES.map(([what, args, path]) => ({ name, what, args, path })),
+  );
+
+  it.each(pageCases)(
+    "$name with $what is BAD_USER_INPUT on `$path`, never unexpected",
+    async ({ name, args, path }) => {
+      const r = await gql<any>(app, `{ ${name}(${args}) { totalCount } }`);
+      expect(r.body.errors?.map((e: any) => [e.extensions?.code, e.extensions?.issues?.[0]?.path])).toEqual([
+        ["BAD_USER_INPUT", path],
+      ]);
+      expect(logger.lines.filter((l) => l.level === "error" && l.message === "unexpected error")).toEqual([]);
+    },
+  );
+
   it("refuses `last` and `before` as unknown arguments", async () => {
     const r = await gql<any>(app, '{ skills(last: 2, before: "x") { totalCount } }');
     expect(r.status).toBe(400);
@@ -88,15 +114,11 @@ describe.each(cases)("Relay and inputs on $driver", ({ open }) => {
   });
 });
 
-it("gives every connection `first` and `after` but neither `last` nor `before`", async () => {
-  const schema = await servedSchema();
-  const connections = Object.values(schema.getQueryType()!.getFields()).filter((f) =>
-    String(f.type).endsWith("Connection!"),
-  );
-  expect(connections.map((f) => f.name)).toEqual(
+it("gives every connection `first` and `after` but neither `last` nor `before`", () => {
+  expect(connections).toEqual(
     expect.arrayContaining(["agents", "commands", "skills", "sources", "tools", "unresolvedReferences"]),
   );
-  for (const f of connections) {
+  for (const f of connections.map((name) => served.getQueryType()!.getFields()[name]!)) {
     const args = f.args.map((a) => a.name);
     expect(args, f.name).toEqual(expect.arrayContaining(["first", "after"]));
     expect(args, f.name).not.toContain("last");
