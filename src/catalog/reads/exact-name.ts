@@ -8,7 +8,7 @@ import { type SQL, sql } from "drizzle-orm";
 import { toKebab } from "../../definitions/names.js";
 import { parseRef } from "./agents.js";
 
-/** The names a text could be: itself in kebab-case, and the name part of a ref. */
+/** The name a text could be (in kebab-case), or the source and name of the ref it could be. */
 function candidates(text: string): { names: string[]; refs: { source: string; name: string }[] } {
   const trimmed = text.trim();
   // Web-search syntax (a quoted phrase, `-excluded`, `or`) is a query, not a name:
@@ -16,12 +16,10 @@ function candidates(text: string): { names: string[]; refs: { source: string; na
   const words = trimmed.split(/\s+/);
   if (trimmed.includes('"') || words.some((w) => w.startsWith("-") || w.toLowerCase() === "or"))
     return { names: [], refs: [] };
-  const names = new Set<string>();
-  const refs: { source: string; name: string }[] = [];
   const ref = /^\S+\/\S+$/.test(trimmed) ? parseRef(trimmed) : null;
-  if (ref) refs.push({ source: ref.source, name: toKebab(ref.name) });
-  else if (toKebab(trimmed)) names.add(toKebab(trimmed));
-  return { names: [...names], refs };
+  if (ref) return { names: [], refs: [{ source: ref.source, name: toKebab(ref.name) }] };
+  const name = toKebab(trimmed);
+  return { names: name ? [name] : [], refs: [] };
 }
 
 /**
