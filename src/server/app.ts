@@ -3,7 +3,7 @@
 import { maxAliasesPlugin } from "@escape.tech/graphql-armor-max-aliases";
 import { maxTokensPlugin } from "@escape.tech/graphql-armor-max-tokens";
 import type { InputValidationError } from "@pothos/plugin-validation";
-import { GraphQLError } from "graphql";
+import { GraphQLError, type GraphQLErrorOptions } from "graphql";
 import { createYoga, type GraphiQLOptions, type Plugin, type YogaServerInstance } from "graphql-yoga";
 import type { GraphCache } from "../cache/graph-cache.js";
 import { ResilientStore } from "../cache/resilient.js";
@@ -89,15 +89,11 @@ export function createApp(options: AppOptions): App {
               const original = error.originalError ?? error;
               // A copy that carries the request id: graphql-jit's errors have no extensions
               // object to add it to.
-              errors[i] = located(
-                new GraphQLError(error.message, {
-                  ...(error.nodes ? { nodes: error.nodes } : {}),
-                  ...(error.path ? { path: error.path } : {}),
-                  originalError: original,
-                  extensions: { ...error.extensions, requestId: args.contextValue.requestId },
-                }),
-                error,
-              );
+              errors[i] = new GraphQLError(error.message, {
+                ...whereOf(error),
+                originalError: original,
+                extensions: { ...error.extensions, requestId: args.contextValue.requestId },
+              });
               logger.error("unexpected error", {
                 requestId: args.contextValue.requestId,
                 path: error.path?.join("."),
@@ -134,13 +130,10 @@ export function createApp(options: AppOptions): App {
         if (client) return client;
         if (!isUnexpected(error)) return error as Error;
         const requestId = isGraphQLError(error) ? error.extensions?.requestId : undefined;
-        return located(
-          new GraphQLError(message, {
-            ...(isGraphQLError(error) ? { path: error.path, nodes: error.nodes } : {}),
-            extensions: { code: "INTERNAL_SERVER_ERROR", ...(requestId ? { requestId } : {}) },
-          }),
-          error,
-        );
+        return new GraphQLError(message, {
+          ...whereOf(error),
+          extensions: { code: "INTERNAL_SERVER_ERROR", ...(requestId ? { requestId } : {}) },
+        });
       },
     },
     graphiql: graphiql ? { title: "Agentry", defaultQuery: EXAMPLE_OPERATIONS } : false,
@@ -249,7 +242,7 @@ function metricsText(cache: GraphCache | null): string {
 function clientError(error: unknown): GraphQLError | null {
   const original = isGraphQLError(error) ? error.originalError : error;
   if (!(original instanceof Error)) return null;
-  const where = isGraphQLError(error) ? { path: error.path, nodes: error.nodes } : {};
+  const where = whereOf(error);
   if (Array.isArray((original as Partial<InputValidationError>).issues)) {
     const issues = (original as InputValidationError).issues.map((i) => ({
       path: (i.path ?? [])
@@ -257,19 +250,18 @@ function clientError(error: unknown): GraphQLError | null {
         .join("."),
       message: i.message,
     }));
-    return located(
-      new GraphQLError(issues.map((i) => `${i.path}: ${i.message}`).join("; "), {
-        ...where,
-        extensions: { code: "BAD_USER_INPUT", issues },
-      }),
-      error,
-    );
+    return new GraphQLError(issues.map((i) => `${i.path}: ${i.message}`).join("; "), {
+      ...where,
+      extensions: { code: "BAD_USER_INPUT", issues },
+    });
   }
   if (original.name === "NotFoundError") {
-    return located(
-      new GraphQLError(original.message, { ...where, extensions: { code: "NOT_FOUND" } }),
-      error,
-    );
+    return new GraphQLError(original.message, { ...where, extensions: { code: "NOT_FOUND" } });
+  }
+  // Pothos' own refusals of what the client sent (a cursor that is not one: "Invalid base64
+  // string"), which were masked and logged as unexpected.
+  if (original.name === "PothosValidationError") {
+    return new GraphQLError(original.message, { ...where, extensions: { code: "BAD_USER_INPUT" } });
   }
   return null;
 }
@@ -292,14 +284,12 @@ function isGraphQLError(error: unknown): error is GraphQLError {
   return error instanceof Error && error.name === "GraphQLError";
 }
 
-/**
- * The copy with the original's locations. graphql-jit's errors carry `locations` but no
- * `nodes` to compute them from, so a copy made from `nodes` alone lost them (the Worker's
- * interpreted errors had them).
- */
-function located(copy: GraphQLError, original: unknown): GraphQLError {
-  const locations = isGraphQLError(original) ? original.locations : undefined;
-  if (!copy.locations && locations?.length)
-    Object.defineProperty(copy, "locations", { value: locations, enumerable: true });
-  return copy;
+/** Where an error points, in the forms GraphQLError computes `locations` from. */
+function whereOf(error: unknown): Pick<GraphQLErrorOptions, "path" | "nodes" | "source" | "positions"> {
+  if (!isGraphQLError(error)) return {};
+  return {
+    ...(error.path ? { path: error.path } : {}),
+    ...(error.nodes ? { nodes: error.nodes } : {}),
+    ...(error.source && error.positions ? { source: error.source, positions: error.positions } : {}),
+  };
 }

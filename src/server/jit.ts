@@ -5,16 +5,26 @@
 //
 // Our own plugin rather than @envelop/graphql-jit: that one caches the compiled query per
 // document, so `query A {…} query B {…}` asked for A answered whichever was compiled first.
-// Here the cache is per document and operation name, and only what graphql-jit compiles the way
-// graphql-js executes it goes to graphql-jit: a single query operation. Anything else (a
-// mutation or subscription this schema has no root type for, a document with several
-// operations and no operation name, an unknown operation name) goes to Yoga's own executor,
-// so its answer is the standard one the Worker gives.
-import { type DocumentNode, type ExecutionArgs, getOperationAST } from "graphql";
+// Here the cache is per document and operation name, and only what graphql-jit runs the way
+// graphql-js does goes to graphql-jit: a query operation with valid variables. Anything else (a
+// mutation or subscription this schema has no root type for, variables graphql-js would refuse)
+// goes to Yoga's own executor, so its answer is the standard one the Worker gives.
+// test/parity compares the two servers on a list of operations.
+import {
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  GraphQLError,
+  getOperationAST,
+  getVariableValues,
+  type OperationDefinitionNode,
+  type Source,
+  type SourceLocation,
+} from "graphql";
 import { type CompiledQuery, compileQuery, isCompiledQuery } from "graphql-jit";
 import type { Plugin } from "graphql-yoga";
 
-type Compiled = Pick<CompiledQuery, "query" | "stringify">;
+type Compiled = Pick<CompiledQuery, "query" | "stringify"> & { operation: OperationDefinitionNode };
 
 export function jitPlugin(): Plugin {
   // null: this operation is not for graphql-jit (see above), use the standard executor.
@@ -33,7 +43,7 @@ export function jitPlugin(): Plugin {
       entry = null;
       if (operation?.operation === "query") {
         const result = compileQuery(args.schema, args.document, args.operationName ?? undefined);
-        if (isCompiledQuery(result)) entry = result;
+        if (isCompiledQuery(result)) entry = { query: result.query, stringify: result.stringify, operation };
       }
       byOperation.set(name, entry);
     }
@@ -41,14 +51,53 @@ export function jitPlugin(): Plugin {
   }
 
   return {
-    onExecute({ args, setExecuteFn }) {
+    onExecute({ args, executeFn, setExecuteFn }) {
       const entry = compiledFor(args);
       if (!entry) return;
       setExecuteFn(async (a) => {
+        // Variables graphql-js would refuse go to it, for its words and its request error (HTTP
+        // 400 with application/graphql-response+json): graphql-jit coerces them its own way,
+        // with other messages and as a field error.
+        const definitions = entry.operation.variableDefinitions;
+        if (definitions?.length && getVariableValues(a.schema, definitions, a.variableValues ?? {}).errors)
+          return executeFn(a);
         const result = await entry.query(a.rootValue, a.contextValue, a.variableValues);
+        positioned(result, a.document.loc?.source);
         // The compiled serializer: much faster than JSON.stringify on large graphs.
         return Object.assign(result, { stringify: entry.stringify });
       });
     },
   };
+}
+
+/**
+ * graphql-jit's errors carry `locations` computed at compile time, but no nodes, source or
+ * positions; Yoga (and our masking) rebuild errors from those, so the locations were lost:
+ * Node's errors had none where the Worker's had them. Rebuilt here as graphql-js builds them.
+ */
+function positioned(result: ExecutionResult, source: Source | undefined): void {
+  if (!result.errors?.length || !source) return;
+  result.errors = result.errors.map((error) => {
+    const locations = error.locations;
+    if (error.nodes || error.positions || !locations?.length) return error;
+    return new GraphQLError(error.message, {
+      source,
+      positions: locations.map((l) => offsetOf(source.body, l)),
+      ...(error.path ? { path: error.path } : {}),
+      ...(error.originalError ? { originalError: error.originalError } : {}),
+      ...(error.extensions ? { extensions: error.extensions } : {}),
+    });
+  });
+}
+
+/** The character offset of a line and column (both from 1), as graphql-js counts lines. */
+function offsetOf(body: string, { line, column }: SourceLocation): number {
+  const newline = /\r\n|[\n\r]/g;
+  let offset = 0;
+  for (let l = 1; l < line; l++) {
+    const match = newline.exec(body);
+    if (!match) break;
+    offset = match.index + match[0].length;
+  }
+  return offset + column - 1;
 }
