@@ -20,6 +20,11 @@ export interface Database {
   transaction<T>(fn: (tx: AgentryTx) => Promise<T>): Promise<T>;
   migrate(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Waits for the session-level advisory lock named `key`, held on a connection of its own
+   * (./drivers/advisory-lock.ts) until the returned function releases it.
+   */
+  advisoryLock(key: string): Promise<() => Promise<void>>;
   /** SQL statements sent through drizzle since the database was opened (tests assert on it). */
   readonly statements: number;
   /** Each statement's text, when `recordStatements` was asked for (tests read it). */

@@ -16,8 +16,10 @@ import {
 import { bulkInsert, pgArray, rowsOf } from "./bulk.js";
 import type { AgentryTx, Database } from "./database.js";
 import { sha256 } from "./hash.js";
+import { withImportLock } from "./import-lock.js";
 import { namespaceOf, stemOf } from "./paths.js";
 import { matchAgentName, resolveReferences } from "./resolve.js";
+import { retryTransient } from "./retry.js";
 import * as t from "./schema.js";
 import { indexAgents, indexStaleAgents } from "./search-index.js";
 
@@ -64,16 +66,20 @@ interface Prepared {
   invalidEncoding: boolean;
   /** Parsed on demand: unchanged files never are. */
   def: Definition | null;
-  /** Parsed with errors: reported once, never written. */
+  /** Parsed with errors: never written; `failure` is what the report says of it. */
   failed: boolean;
+  failure: FailedFile | null;
   namespace: string;
   stem: string;
 }
 
 type Parsed = Prepared & { def: Definition };
 
-/** Parses an entry; a file with errors goes to the report's failures and is not written. */
-function parse(p: Prepared, report: ImportReport): p is Parsed {
+/**
+ * Parses an entry; a file with errors keeps them as its `failure` and is not written. (The
+ * batch that meets it reports it: a batch retried after a deadlock reports it once.)
+ */
+function parse(p: Prepared): p is Parsed {
   if (p.def) return true;
   if (p.failed) return false;
   const def = parseDefinition(p.text, { path: p.path, ...(p.kind ? { kind: p.kind } : {}) });
@@ -89,7 +95,7 @@ function parse(p: Prepared, report: ImportReport): p is Parsed {
   }
   if (errors.length > 0) {
     p.failed = true;
-    report.failed.push({ path: p.path, diagnostics: errors });
+    p.failure = { path: p.path, diagnostics: errors };
     return false;
   }
   p.def = def;
@@ -98,15 +104,11 @@ function parse(p: Prepared, report: ImportReport): p is Parsed {
 }
 
 /** Parses a batch's changed files, yielding to the event loop every few files. */
-async function parseSoon(
-  batch: readonly Prepared[],
-  changed: (p: Prepared) => boolean,
-  report: ImportReport,
-): Promise<void> {
+async function parseSoon(batch: readonly Prepared[], changed: (p: Prepared) => boolean): Promise<void> {
   let n = 0;
   for (const p of batch) {
     if (!changed(p)) continue;
-    parse(p, report);
+    parse(p);
     if (++n % 8 === 0) await new Promise((resolve) => setTimeout(resolve, 0));
   }
 }
@@ -153,6 +155,7 @@ export async function importFiles(
       invalidEncoding: file.invalidEncoding ?? false,
       def: null,
       failed: false,
+      failure: null,
       namespace: namespaceOf(file.path),
       stem: "",
     });
@@ -176,37 +179,60 @@ export async function importFiles(
 
   // Parse the next batch while the database writes the current one: parsing yields to the
   // event loop between files, so it runs in the gaps between statements.
-  let parsing = parseSoon(batches[0]!, changed, report);
+  let parsing = parseSoon(batches[0]!, changed);
   // A batch's search vectors are computed on another connection while the next batch is
   // written (see search-index.ts); at most one such statement is in flight. PGlite has one
   // connection, so there it simply follows the batch.
-  const indexer = new SearchIndexer(database);
-  const statistics = new Statistics(database, known.hashes.size);
-  let sourceId = 0;
-  let done = 0;
-  for (let k = 0; k < batches.length; k++) {
-    await parsing;
-    const batch = batches[k]!;
-    parsing = k + 1 < batches.length ? parseSoon(batches[k + 1]!, changed, report) : Promise.resolve();
-    const live = batch.filter((p) => !p.failed);
-    const last = k === batches.length - 1;
-    const written = await database.transaction((tx) =>
-      writeBatch(tx, options.source, live, report, last ? keep : null),
-    );
-    sourceId = written.sourceId;
-    // Written: what was parsed and read for this batch is not needed any more (100,000 files
-    // held 4 GB at the end of an import before this).
-    for (const p of batch) {
-      p.def = null;
-      p.text = "";
+  // One import of a source at a time, from its first batch to its last search vector
+  // (./import-lock.ts): the catch-up outside the lock deadlocked two imports of one source.
+  return withImportLock(database, options.source, async () => {
+    const indexer = new SearchIndexer(database);
+    const statistics = new Statistics(database, known.hashes.size);
+    let sourceId = 0;
+    let done = 0;
+    for (let k = 0; k < batches.length; k++) {
+      await parsing;
+      const batch = batches[k]!;
+      parsing = k + 1 < batches.length ? parseSoon(batches[k + 1]!, changed) : Promise.resolve();
+      const last = k === batches.length - 1;
+      // Each attempt reports into its own report, merged once the batch commits: a batch
+      // retried after a deadlock (./retry.ts) reports each of its files once.
+      const { written, outcome } = await retryTransient(async () => {
+        const outcome = emptyReport(options.source);
+        const written = await database.transaction((tx) =>
+          writeBatch(tx, options.source, batch, outcome, last ? keep : null),
+        );
+        return { written, outcome };
+      });
+      mergeInto(report, outcome);
+      sourceId = written.sourceId;
+      // Written: what was parsed and read for this batch is not needed any more (100,000
+      // files held 4 GB at the end of an import before this).
+      for (const p of batch) {
+        p.def = null;
+        p.text = "";
+      }
+      await indexer.index(written.agentIds);
+      await statistics.wrote(written.agentIds.length);
+      done += batch.length;
+      options.onProgress?.(done, files.length);
     }
-    await indexer.index(written.agentIds);
-    await statistics.wrote(written.agentIds.length);
-    done += batch.length;
-    options.onProgress?.(done, files.length);
-  }
-  await indexer.finish(sourceId);
-  return report;
+    await indexer.finish(sourceId);
+    return report;
+  });
+}
+
+function emptyReport(source: string): ImportReport {
+  return { source, created: [], updated: [], unchanged: [], deleted: [], failed: [], generation: 0 };
+}
+
+function mergeInto(report: ImportReport, batch: ImportReport): void {
+  report.created.push(...batch.created);
+  report.updated.push(...batch.updated);
+  report.unchanged.push(...batch.unchanged);
+  report.deleted.push(...batch.deleted);
+  report.failed.push(...batch.failed);
+  report.generation = batch.generation;
 }
 
 /**
@@ -275,7 +301,6 @@ async function writeBatch(
   report: ImportReport,
   prune: Set<string> | null,
 ): Promise<WrittenBatch> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`agentry:source:${sourceName}`}))`);
   const [source] = await tx
     .insert(t.sources)
     .values({ name: sourceName })
@@ -305,7 +330,8 @@ async function writeBatch(
       report.unchanged.push(p.path);
       continue;
     }
-    if (parse(p, report)) candidates.push(p);
+    if (parse(p)) candidates.push(p);
+    else if (p.failure) report.failed.push(p.failure);
   }
   const claimed =
     candidates.length > 0
@@ -584,15 +610,32 @@ async function writeAgentFacts(
   }
   const toolId = new Map<string, number>();
   if (toolNames.size > 0) {
-    // `do update` (not `do nothing`) so that existing tools come back in `returning` too.
-    const rows = await bulkInsert<{ id: number; name: string }>(
-      tx,
-      "tools",
-      { name: "text", kind: "text", server: "text" },
-      [...toolNames.values()],
-      sql`on conflict (name) do update set name = excluded.name returning id, name`,
+    // Tools are shared by every source. Existing ones are read, not locked (an upsert's
+    // `do update` locked each row until commit, and two sources adding the same tools in
+    // opposite orders deadlocked in 1 of 3 runs); new ones are inserted in name order, so
+    // two imports adding the same new tools wait for each other instead of deadlocking.
+    const names = [...toolNames.keys()].sort();
+    const known = rowsOf<{ id: number; name: string }>(
+      await tx.execute(sql`select id, name from tools where name = any(${pgArray(names)}::text[])`),
     );
-    for (const r of rows) toolId.set(r.name, Number(r.id));
+    for (const r of known) toolId.set(r.name, Number(r.id));
+    const missing = names.filter((n) => !toolId.has(n)).map((n) => toolNames.get(n)!);
+    if (missing.length > 0) {
+      await bulkInsert(
+        tx,
+        "tools",
+        { name: "text", kind: "text", server: "text" },
+        missing,
+        sql`on conflict (name) do nothing`,
+      );
+      // Inserted here or, a moment ago, by another import that committed first.
+      const added = rowsOf<{ id: number; name: string }>(
+        await tx.execute(
+          sql`select id, name from tools where name = any(${pgArray(missing.map((m) => m.name))}::text[])`,
+        ),
+      );
+      for (const r of added) toolId.set(r.name, Number(r.id));
+    }
   }
   const tools: Record<string, unknown>[] = [];
   const skills: Record<string, unknown>[] = [];

@@ -2,7 +2,7 @@
 // between requests, the mode for reads on Workers) or WebSocket mode (a pool, for
 // transactions). In HTTP mode, a transaction opens a WebSocket pool for just that call and
 // ends it afterwards, as Neon advises for Workers (no connection kept across requests).
-import { neon, neonConfig, Pool } from "@neondatabase/serverless";
+import { Client, neon, neonConfig, Pool } from "@neondatabase/serverless";
 import { drizzle as drizzleHttp } from "drizzle-orm/neon-http";
 import { drizzle as drizzleWs } from "drizzle-orm/neon-serverless";
 import type { DatabaseConfig } from "../../config.js";
@@ -15,6 +15,7 @@ import {
   withCounters,
 } from "../database.js";
 import * as schema from "../schema.js";
+import { sessionAdvisoryLock } from "./advisory-lock.js";
 
 export async function openNeon(config: DatabaseConfig, options: DatabaseOptions): Promise<Database> {
   await configureNeon(config);
@@ -36,6 +37,7 @@ export async function openNeon(config: DatabaseConfig, options: DatabaseOptions)
         transaction: (fn) => db.transaction(fn),
         migrate: () => migrateWith(db, options),
         close: () => pool.end(),
+        advisoryLock: (key) => sessionAdvisoryLock(new Client({ connectionString: url }), key),
       },
       logger,
     );
@@ -64,6 +66,7 @@ export async function openNeon(config: DatabaseConfig, options: DatabaseOptions)
         }
       },
       close: async () => {},
+      advisoryLock: (key) => sessionAdvisoryLock(new Client({ connectionString: url }), key),
     },
     logger,
   );

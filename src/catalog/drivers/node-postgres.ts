@@ -11,6 +11,7 @@ import {
   withCounters,
 } from "../database.js";
 import * as schema from "../schema.js";
+import { sessionAdvisoryLock } from "./advisory-lock.js";
 import { DEFAULT_MIGRATIONS } from "./migrations.js";
 
 export async function openNodePostgres(config: DatabaseConfig, options: DatabaseOptions): Promise<Database> {
@@ -27,6 +28,7 @@ export async function openNodePostgres(config: DatabaseConfig, options: Database
       migrate: () =>
         migrate(db as never, { migrationsFolder: options.migrationsFolder ?? DEFAULT_MIGRATIONS }),
       close: () => pool.end(),
+      advisoryLock: (key) => sessionAdvisoryLock(new pg.Client({ connectionString: config.url! }), key),
     },
     logger,
   );

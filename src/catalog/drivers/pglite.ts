@@ -13,6 +13,7 @@ import {
   withCounters,
 } from "../database.js";
 import * as schema from "../schema.js";
+import { inProcessLocks } from "./advisory-lock.js";
 import { lockDataDir } from "./data-dir-lock.js";
 import { DEFAULT_MIGRATIONS } from "./migrations.js";
 
@@ -46,6 +47,7 @@ export async function openPglite(config: DatabaseConfig, options: DatabaseOption
     throw e;
   }
   const db = drizzle({ client, schema, logger }) as unknown as AgentryDb;
+  const advisoryLock = inProcessLocks();
   return withCounters(
     {
       driver: "pglite",
@@ -53,6 +55,7 @@ export async function openPglite(config: DatabaseConfig, options: DatabaseOption
       transaction: (fn) => db.transaction(fn),
       migrate: () =>
         migrate(db as never, { migrationsFolder: options.migrationsFolder ?? DEFAULT_MIGRATIONS }),
+      advisoryLock,
       close: async () => {
         try {
           await client.close();
