@@ -26,18 +26,33 @@ const HEADING = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
 export function scanBody(lines: readonly Line[], start: number): ScannedBody {
   const body: BodyLine[] = [];
   const headings: { index: number; level: number; title: string }[] = [];
-  let fence: { char: string; length: number } | null = null;
+  // Fences opened inside a fence: CommonMark reads "```bash" inside a "```markdown" template as
+  // text and closes the template at the inner "```", which then opens a fence over the rest of
+  // the file. Authors mean nesting, so an inner fence with an info string is tracked, and a
+  // closing fence closes the innermost one open (the outer one only when it is longer than the
+  // inner, as CommonMark says).
+  let fence: { char: string; length: number; inner: number[] } | null = null;
   for (let i = start; i < lines.length; i++) {
     const text = lines[i]!.text;
     if (fence) {
-      const f = FENCE.exec(text);
-      if (f && f[1]![0] === fence.char && f[1]!.length >= fence.length && f[2]!.trim() === "") fence = null;
+      const f = text.includes(fence.char.repeat(3)) ? FENCE.exec(text) : null;
+      if (f && f[1]![0] === fence.char) {
+        const length = f[1]!.length;
+        const info = f[2]!.trim();
+        const top = fence.inner.at(-1);
+        if (info === "") {
+          if (length >= fence.length && (top === undefined || length > top)) fence = null;
+          else if (top !== undefined && length >= top) fence.inner.pop();
+        } else if (/^[\w+#.-]+$/.test(info) && !info.includes(fence.char)) {
+          fence.inner.push(length);
+        }
+      }
       body.push({ index: i, text, code: true });
       continue;
     }
     const f = FENCE.exec(text);
-    if (f && !(f[1]![0] === "`" && f[2]!.includes("`"))) {
-      fence = { char: f[1]![0]!, length: f[1]!.length };
+    if (f && !(f[1]![0] === "`" && f[2]!.includes("`")) && !strayCloser(lines, i, f[2]!)) {
+      fence = { char: f[1]![0]!, length: f[1]!.length, inner: [] };
       body.push({ index: i, text, code: true });
       continue;
     }
@@ -72,6 +87,22 @@ export function scanBody(lines: readonly Line[], start: number): ScannedBody {
     stack.push(sections.length - 1);
   }
   return { lines: body, sections, parents };
+}
+
+/**
+ * A bare fence, then a blank line, then a `##` heading: the leftover closer of a template whose
+ * opening fence was closed early (one real file has it); read as an opening fence it would hide
+ * the rest of the file. A code block does not start with a blank line and a Markdown heading
+ * (`# comment` in a shell block has one hash and no blank line before it).
+ */
+function strayCloser(lines: readonly Line[], i: number, info: string): boolean {
+  if (info.trim() !== "" || lines[i + 1]?.text.trim() !== "") return false;
+  for (let j = i + 2; j < lines.length && j < i + 4; j++) {
+    const t = lines[j]!.text;
+    if (t.trim() === "") continue;
+    return /^#{2,6}\s+\S/.test(t);
+  }
+  return false;
 }
 
 // Leading words that are symbols: emoji, or emoji mis-decoded as Windows-1252 ("ðŸ§ ", "âš¡").

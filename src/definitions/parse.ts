@@ -182,7 +182,17 @@ export function parseMarkdown(
   const fmSkills = readFrontmatterSkills(has("skills"), data.skills, d, lineOf("skills"));
   const skills = [...fmSkills, ...readBodySkills(body, fmSkills)];
   const commands = readCommands(body);
-  const collaborations = kind === "agent" ? readCollaborations(name, body) : [];
+  const span = fm.fields.find((f) => f.key === "description");
+  const descriptionSource =
+    description !== null && span
+      ? {
+          text: description,
+          lines: lines
+            .slice(span.startLine, span.endLine)
+            .map((l, i) => ({ index: span.startLine + i, text: l.text })),
+        }
+      : null;
+  const collaborations = kind === "agent" ? readCollaborations(name, body, descriptionSource) : [];
 
   const extra: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(data)) if (!KNOWN_KEYS.has(k) && k !== toolKey) extra[k] = v;

@@ -101,6 +101,9 @@ export type CommandRef = z.infer<typeof commandRefSchema>;
 export const collaborationKindSchema = z.enum(["handoff", "peer", "mention"]);
 export type CollaborationKind = z.infer<typeof collaborationKindSchema>;
 
+export const collaborationEndSchema = z.enum(["agent", "group"]);
+export type CollaborationEnd = z.infer<typeof collaborationEndSchema>;
+
 /**
  * One edge between two agent names (kebab-case). For handoff, `from` provides work to `to`.
  * Peer edges are undirected; `from` is the agent whose file states them.
@@ -118,6 +121,12 @@ export const collaborationSchema = z.object({
   /** Title of the section the edge was read from. */
   section: z.string().nullable(),
   evidence: evidenceSchema,
+  /** Absent: an agent. "group": a group of agents ("All Agents", "Product Team"), not one agent. */
+  fromKind: collaborationEndSchema.optional(),
+  toKind: collaborationEndSchema.optional(),
+  /** The name as written (markup removed) where it is not already kebab-case: "TikTok Strategist". */
+  fromText: z.string().optional(),
+  toText: z.string().optional(),
 });
 export type Collaboration = z.infer<typeof collaborationSchema>;
 
