@@ -44,9 +44,22 @@ export function splitExamples(description: string): SplitDescription {
   return { prose: cleanProse(prose), examples };
 }
 
+// Examples written with tags instead of labels: <context>, <user_request>, <assistant_response>.
+const TAGGED =
+  /<(context|user(?:_request|_query|_message|_input)?|human|assistant(?:_response|_reply|_message)?|response)>([\s\S]*?)(?:<\/\1>|(?=<[a-z_]+>)|$)/gi;
+
+function labelTags(text: string): string {
+  if (!/<(?:context|user|human|assistant|response)/i.test(text)) return text;
+  return text.replace(TAGGED, (_m, tag: string, body: string) => {
+    const t = tag.toLowerCase();
+    const label = t === "context" ? "Context" : t.startsWith("user") || t === "human" ? "user" : "assistant";
+    return `\n${label}: ${body.trim()}\n`;
+  });
+}
+
 function parseExample(inner: string): Example {
   const text = inner.trim();
-  let rest = text;
+  let rest = labelTags(text);
   let commentary: string | null = null;
   const c = COMMENTARY_RE.exec(rest);
   if (c) {

@@ -4,6 +4,7 @@
 // metadata as a Markdown list (`- **name:** x`).
 import { isMap, isScalar, LineCounter, parse, parseDocument } from "yaml";
 import type { DiagnosticList } from "./diagnostics.js";
+import { exampleBalance, exampleKeysIn, isExampleKey } from "./frontmatter-examples.js";
 import { findTooDeep, MAX_FRONTMATTER_CHARS, MAX_NESTING } from "./limits.js";
 import type { Line } from "./lines.js";
 import type { FieldSpan, FrontmatterFormat } from "./types.js";
@@ -83,7 +84,20 @@ export function readFrontmatter(lines: readonly Line[], diagnostics: DiagnosticL
     return { ...base, format: "tolerant", data: {}, styles: {} };
   }
   const strict = readStrict(content.join("\n"));
-  if (strict.ok) return { ...base, format: "yaml", data: strict.data, styles: strict.styles };
+  const exampleKeys = strict.ok ? exampleKeysIn(strict.data) : [];
+  if (strict.ok && exampleKeys.length === 0) {
+    return { ...base, format: "yaml", data: strict.data, styles: strict.styles };
+  }
+  if (strict.ok) {
+    diagnostics.warn(
+      "frontmatter-example-keys",
+      `frontmatter keys ${exampleKeys.map((k) => `\`${k}\``).join(", ")} are lines of an example in the description (Claude Code has no such keys); the fields were read line by line instead`,
+      first + 1,
+      1,
+    );
+    const tolerant = readTolerant(content, fields, first + 1);
+    return { ...base, format: "tolerant", data: tolerant.data, styles: tolerant.styles };
+  }
 
   const { line, column, message } = strict.error;
   const where = line === null ? "" : ` (line ${first + 1 + line}, column ${(column ?? 1) + indent})`;
@@ -93,6 +107,15 @@ export function readFrontmatter(lines: readonly Line[], diagnostics: DiagnosticL
     line === null ? first + 1 : first + 1 + line,
     line === null ? 1 : (column ?? 1) + indent,
   );
+  const labels = content.findIndex((l) => isExampleKey(KEY_LINE.exec(l)?.[2] ?? ""));
+  if (labels !== -1) {
+    diagnostics.warn(
+      "frontmatter-example-keys",
+      "lines starting with an example label (`user:`, `assistant:`) were read as part of the value above them, not as keys",
+      first + 2 + labels,
+      1,
+    );
+  }
   const tolerant = readTolerant(content, fields, first + 1);
   return { ...base, format: "tolerant", data: tolerant.data, styles: tolerant.styles };
 }
@@ -188,15 +211,20 @@ function fieldSpans(content: readonly string[], offset: number): FieldSpan[] {
   const spans: FieldSpan[] = [];
   let current: FieldSpan | null = null;
   let lastContent = -1;
+  let openExamples = 0;
   for (let i = 0; i < content.length; i++) {
     const text = content[i]!;
     const key = KEY_LINE.exec(text);
-    if (key) {
+    // `user: "…"` at the margin, or anything inside an open <example>, continues the value.
+    const continues = current !== null && key !== null && (openExamples > 0 || isExampleKey(key[2]!));
+    if (key && !continues) {
       if (current) spans.push({ ...current, endLine: offset + lastContent + 1 });
       current = { key: key[2]!, startLine: offset + i, endLine: offset + i + 1 };
       lastContent = i;
+      openExamples = Math.max(0, exampleBalance(text));
       continue;
     }
+    openExamples = Math.max(0, openExamples + exampleBalance(text));
     const blankOrComment = text.trim() === "" || /^#/.test(text);
     if (current && !blankOrComment) lastContent = i;
   }
@@ -229,8 +257,10 @@ function tolerantValue(
   rest: readonly string[],
   block: readonly string[],
 ): { value: unknown; style: string } {
-  // The key's own lines may be valid YAML even when the whole frontmatter is not.
-  const own = tryParse(block.join("\n"));
+  // The key's own lines may be valid YAML even when the whole frontmatter is not; not when they
+  // hold an example, whose `user:` lines YAML would read as keys.
+  const hasExample = block.some((l) => /<example>/i.test(l) || isExampleKey(KEY_LINE.exec(l)?.[2] ?? ""));
+  const own = hasExample ? { ok: false as const } : tryParse(block.join("\n"));
   if (own.ok && own.value && typeof own.value === "object" && key in own.value) {
     const v = (own.value as Record<string, unknown>)[key];
     return { value: v, style: typeof v === "object" && v !== null ? "COLLECTION" : "RAW" };
@@ -250,8 +280,9 @@ function tolerantValue(
     const lines = rest.map((l) => l.replace(/^\s+/, ""));
     return { value: inline.startsWith("|") ? lines.join("\n") : lines.join(" ").trim(), style: "RAW" };
   }
-  // A plain scalar folded over several lines.
-  return { value: unquote([inline, ...body].filter(Boolean).join(" ")), style: "RAW" };
+  // A plain scalar folded over several lines; an example keeps its lines ("user:" starts one).
+  const lines = [inline, ...body].filter(Boolean);
+  return { value: unquote(lines.join(hasExample ? "\n" : " ")), style: "RAW" };
 }
 
 function tryParse(text: string): { ok: true; value: unknown } | { ok: false } {

@@ -87,4 +87,85 @@ describe("collaboration edges", () => {
       "### Upstream Dependencies\n```\n- **fake** → inside code\n```\n- the whole platform team, really → everything\n";
     expect(edges(body)).toEqual([]);
   });
+
+  it("reads integration items with any verb, and the direction each verb gives", () => {
+    const body = [
+      "Integration with other agents:",
+      "- Support copy-editor with house style",
+      "- Hand off finished schemas to schema-reviewer",
+      "- Receive domain models from domain-modeler",
+      "- Consult pricing-analyst for discounts",
+      "- Coordinate with press-liaison and social-scheduler on timing",
+      "",
+    ].join("\n");
+    expect(edges(body)).toEqual([
+      "peer:api-designer>copy-editor",
+      "handoff:api-designer>schema-reviewer",
+      "handoff:domain-modeler>api-designer",
+      "handoff:api-designer>pricing-analyst",
+      "peer:api-designer>press-liaison",
+      "peer:api-designer>social-scheduler",
+    ]);
+  });
+
+  it("keeps attribute bullets as attributes of an entry whose name has a slash or parentheses", () => {
+    const body = [
+      "### Upstream Dependencies",
+      "- **Project Owner/User** → goals",
+      "  - **Input Format**: a brief",
+      "- **senior (PM Agent)** → backlog",
+      "  - **Deliverable**: ranked list",
+      "",
+    ].join("\n");
+    const def = parseAgent(`---\nname: api-designer\ndescription: d\n---\n${body}`);
+    expect(def.collaborations.map((c) => `${c.from}>${c.to}`)).toEqual([
+      "project-owner-user>api-designer",
+      "senior>api-designer",
+    ]);
+    expect(def.collaborations[0]!.fromText).toBe("Project Owner/User");
+    expect(def.collaborations[1]!.attributes).toEqual({ deliverable: "ranked list" });
+  });
+
+  it("marks group names as groups and keeps names as written", () => {
+    const body =
+      "## Integration with other agents\n- Coordinate with All Agents on blockers\n- Receive priorities from Product Team\n- Work with TikTok Strategist on hooks\n";
+    const def = parseAgent(`---\nname: api-designer\ndescription: d\n---\n${body}`);
+    expect(def.collaborations.map((c) => [c.kind, c.from, c.to, c.fromKind ?? c.toKind ?? "agent"])).toEqual([
+      ["peer", "api-designer", "all-agents", "group"],
+      ["handoff", "product-team", "api-designer", "group"],
+      ["peer", "api-designer", "tik-tok-strategist", "agent"],
+    ]);
+    expect(def.collaborations[2]!.toText).toBe("TikTok Strategist");
+  });
+
+  it("reads workflow positions and delegation in the description", () => {
+    const def = parseAgent(
+      '---\nname: api-designer\ndescription: "Designs APIs. If billing → delegate to billing-clerk."\n---\n## Workflow Position\n- **After**: table-designer (tables first)\n- **Complements**: cache-tuner (caching), auth-warden (security)\n',
+    );
+    expect(def.collaborations.map((c) => `${c.kind}:${c.from}>${c.to}@${c.evidence.line}`)).toEqual([
+      "handoff:table-designer>api-designer@6",
+      "peer:api-designer>cache-tuner@7",
+      "peer:api-designer>auth-warden@7",
+      "handoff:api-designer>billing-clerk@3",
+    ]);
+  });
+
+  it("does not read a template inside a markdown fence with a nested fence, and reads what follows", () => {
+    const body =
+      "```markdown\n# T\n```bash\nmake\n```\nIntegration with other agents:\n- Collaborate with ghost-writer on nothing\n```\n\n## Integration with other agents\n- Work with proof-reader on drafts\n";
+    expect(edges(body)).toEqual(["peer:api-designer>proof-reader"]);
+  });
+
+  it("reads no edges from prose about people, quoted example requests or technology lists", () => {
+    const body = [
+      "You work with the gardener. Collaborate with neighbours on seeds.",
+      '- "Design a system that coordinates with partner-apis"',
+      "## Technology Stack",
+      "- **Redis**: caching",
+      "- Communicates clearly to non-technical stakeholders",
+      "- Use time-skipping for fast feedback",
+      "",
+    ].join("\n");
+    expect(edges(body)).toEqual([]);
+  });
 });
