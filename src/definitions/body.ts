@@ -35,7 +35,7 @@ export function scanBody(lines: readonly Line[], start: number): ScannedBody {
   for (let i = start; i < lines.length; i++) {
     const text = lines[i]!.text;
     if (fence) {
-      const f = text.includes(fence.char.repeat(3)) ? FENCE.exec(text) : null;
+      const f = mayOpen(text) ? FENCE.exec(text) : null;
       if (f && f[1]![0] === fence.char) {
         const length = f[1]!.length;
         const info = f[2]!.trim();
@@ -50,14 +50,14 @@ export function scanBody(lines: readonly Line[], start: number): ScannedBody {
       body.push({ index: i, text, code: true });
       continue;
     }
-    const f = FENCE.exec(text);
+    const f = mayOpen(text) ? FENCE.exec(text) : null;
     if (f && !(f[1]![0] === "`" && f[2]!.includes("`")) && !strayCloser(lines, i, f[2]!)) {
       fence = { char: f[1]![0]!, length: f[1]!.length, inner: [] };
       body.push({ index: i, text, code: true });
       continue;
     }
     body.push({ index: i, text, code: false });
-    const h = HEADING.exec(text);
+    const h = startsWith(text, 35) ? HEADING.exec(text) : null;
     if (h) headings.push({ index: i, level: h[1]!.length, title: cleanTitle(h[2] ?? "") });
   }
 
@@ -87,6 +87,17 @@ export function scanBody(lines: readonly Line[], start: number): ScannedBody {
     stack.push(sections.length - 1);
   }
   return { lines: body, sections, parents };
+}
+
+/** The first character after up to three spaces is `c` (a char code): cheaper than a regex. */
+function startsWith(text: string, c: number): boolean {
+  let i = 0;
+  while (i < 3 && text.charCodeAt(i) === 32) i++;
+  return text.charCodeAt(i) === c;
+}
+
+function mayOpen(text: string): boolean {
+  return startsWith(text, 96) || startsWith(text, 126);
 }
 
 /**

@@ -41,8 +41,19 @@ const POSITIONS: Record<string, Direction> = {
 };
 // Free prose names agents only in these ways (see Certainty in ./agent-names.ts): a unit with
 // none of them is skipped before any verb is looked for (half the corpus's units).
-const MAY_NAME =
-  /\*\*|`|@|[a-z0-9]-[a-z]|\bagents?\b|\bto (?:the )?[A-Z]|(?:engineer|architect|reviewer|developer|designer|writer|analyst|auditor|specialist|manager|planner|tester|orchestrator|strategist|expert|coordinator|lead|judge)s?\b|Team\b/;
+const ROLE_WORD =
+  /(?:engineer|architect|reviewer|developer|designer|writer|analyst|auditor|specialist|manager|planner|tester|orchestrator|strategist|expert|coordinator|lead|judge)s?\b|\bto (?:the )?[A-Z]/;
+function mayName(t: string): boolean {
+  return (
+    t.includes("*") ||
+    t.includes("`") ||
+    t.includes("-") ||
+    t.includes("@") ||
+    t.includes("agent") ||
+    t.includes("Team") ||
+    ROLE_WORD.test(t)
+  );
+}
 const LEAD_HINT = /agents|collaboration|works well/i;
 const CHAIN_ARROW = /\s*(?:→|->|⟶|=>|â†’)\s*/;
 const VS = /\bvs\.?\s+/gi;
@@ -74,7 +85,7 @@ export function readProse(self: string, body: ScannedBody, skip: ReadonlySet<num
     }
     if (isItem && k >= 0 && directory[k] && unit.parent === -1 && readDirectoryItem(self, unit, push))
       continue;
-    if (!MAY_NAME.test(unit.text)) continue;
+    if (!mayName(unit.indent >= 0 ? content(unit).text : unit.text)) continue;
     readFreeUnit(self, unit, units, u, push);
   }
 }

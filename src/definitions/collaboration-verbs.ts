@@ -22,6 +22,8 @@ interface Verb {
   re: RegExp;
   /** The verb's words alone, found for all verbs in one pass before any expression runs. */
   head?: string;
+  /** `re`, tried only where the head stands. */
+  sticky?: RegExp;
   direction: Direction;
   /** Certainty in free prose; null: only in lists made for agents. */
   prose: Certainty | null;
@@ -166,6 +168,7 @@ const TO_AN_AGENT = /\bto[ \t]+(?=(?:the[ \t]+)?[\w-]+(?:[ \t]+[\w-]+)?[ \t]+(?:
 // (readProse took 97 ms of a 170 ms pass over the corpus, measured with performance.now()).
 const heads: string[] = [];
 for (const verb of VERBS) {
+  verb.sticky = new RegExp(verb.re.source, "iy");
   verb.head = head(verb.re.source.replace(/^\\b\(\?:/, ""));
   if (!heads.includes(verb.head)) heads.push(verb.head);
 }
@@ -189,11 +192,17 @@ function head(source: string): string {
   return source;
 }
 
-function verbsIn(text: string): Set<string> {
-  const found = new Set<string>();
+/** Where each verb's words stand in the text: its expression is tried there and nowhere else. */
+function verbsIn(text: string): Map<string, number[]> {
+  const found = new Map<string, number[]>();
   HEADS.lastIndex = 0;
   for (let m = HEADS.exec(text); m !== null; m = HEADS.exec(text)) {
-    for (let h = 0; h < heads.length; h++) if (EACH_HEAD[h]!.test(m[0])) found.add(heads[h]!);
+    for (let h = 0; h < heads.length; h++) {
+      if (!EACH_HEAD[h]!.test(m[0])) continue;
+      const at = found.get(heads[h]!);
+      if (at) at.push(m.index);
+      else found.set(heads[h]!, [m.index]);
+    }
   }
   return found;
 }
@@ -207,9 +216,12 @@ export function verbEdges(text: string, inList: boolean): VerbEdge[] {
   for (const verb of VERBS) {
     const certainty = inList ? verb.list : verb.prose;
     if (!certainty) continue;
-    if (!found.has(verb.head!)) continue;
-    verb.re.lastIndex = 0;
-    for (let m = verb.re.exec(text); m !== null; m = verb.re.exec(text)) {
+    const positions = found.get(verb.head!);
+    if (!positions) continue;
+    for (const p of positions) {
+      verb.sticky!.lastIndex = p;
+      const m = verb.sticky!.exec(text);
+      if (!m) continue;
       const at = m.index + m[0].length;
       if (taken.has(at)) continue;
       const names = namesAt(text.slice(at), certainty).filter((n) => accepts(verb, n));

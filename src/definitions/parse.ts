@@ -221,10 +221,12 @@ export function parseMarkdown(
   for (const [k, v] of Object.entries(data)) if (!KNOWN_KEYS.has(k) && k !== toolKey) extra[k] = v;
   if (toolKey !== "tools") extra[toolKey] = data[toolKey];
 
-  const bodyText = lines
-    .slice(fm.bodyStartLine)
-    .map((l) => l.text + l.ending)
-    .join("");
+  // The body is the text after the frontmatter's lines: one slice, not a join of every line.
+  let bodyOffset = bom ? 1 : 0;
+  for (let i = 0; i < fm.bodyStartLine && i < lines.length; i++) {
+    bodyOffset += lines[i]!.text.length + lines[i]!.ending.length;
+  }
+  const bodyText = text.slice(bodyOffset);
 
   return {
     kind,
