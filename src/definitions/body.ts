@@ -35,7 +35,8 @@ export function scanBody(lines: readonly Line[], start: number): ScannedBody {
   for (let i = start; i < lines.length; i++) {
     const text = lines[i]!.text;
     if (fence) {
-      const f = mayOpen(text) ? FENCE.exec(text) : null;
+      const c = firstChar(text);
+      const f = c === 96 || c === 126 ? FENCE.exec(text) : null;
       if (f && f[1]![0] === fence.char) {
         const length = f[1]!.length;
         const info = f[2]!.trim();
@@ -50,14 +51,15 @@ export function scanBody(lines: readonly Line[], start: number): ScannedBody {
       body.push({ index: i, text, code: true });
       continue;
     }
-    const f = mayOpen(text) ? FENCE.exec(text) : null;
+    const c = firstChar(text);
+    const f = c === 96 || c === 126 ? FENCE.exec(text) : null;
     if (f && !(f[1]![0] === "`" && f[2]!.includes("`")) && !strayCloser(lines, i, f[2]!)) {
       fence = { char: f[1]![0]!, length: f[1]!.length, inner: [] };
       body.push({ index: i, text, code: true });
       continue;
     }
     body.push({ index: i, text, code: false });
-    const h = startsWith(text, 35) ? HEADING.exec(text) : null;
+    const h = c === 35 ? HEADING.exec(text) : null;
     if (h) headings.push({ index: i, level: h[1]!.length, title: cleanTitle(h[2] ?? "") });
   }
 
@@ -65,15 +67,23 @@ export function scanBody(lines: readonly Line[], start: number): ScannedBody {
   const parents: number[] = [];
   const stack: number[] = [];
   const last = lines.length - 1;
+  // Each section's text is a slice of one joined body, not a join per section.
+  let joined = "";
+  const offsets: number[] = [];
+  if (headings.length > 0) {
+    const from = headings[0]!.index;
+    for (let i = from; i < lines.length; i++) {
+      offsets.push(joined.length);
+      joined += i === lines.length - 1 ? lines[i]!.text : `${lines[i]!.text}\n`;
+    }
+    offsets.push(joined.length);
+  }
+  const at = (i: number) => offsets[i - (headings[0]?.index ?? 0)]!;
   for (let k = 0; k < headings.length; k++) {
     const h = headings[k]!;
     const next = headings[k + 1];
     const end = next ? next.index - 1 : last;
-    const text = lines
-      .slice(h.index + 1, end + 1)
-      .map((l) => l.text)
-      .join("\n")
-      .trim();
+    const text = end > h.index ? joined.slice(at(h.index + 1), at(end + 1)).trim() : "";
     while (stack.length > 0 && sections[stack.at(-1)!]!.level >= h.level) stack.pop();
     parents.push(stack.at(-1) ?? -1);
     sections.push({
@@ -89,15 +99,14 @@ export function scanBody(lines: readonly Line[], start: number): ScannedBody {
   return { lines: body, sections, parents };
 }
 
-/** The first character after up to three spaces is `c` (a char code): cheaper than a regex. */
-function startsWith(text: string, c: number): boolean {
+/**
+ * The char code after up to three spaces: a fence starts with ` or ~, a heading with #; testing
+ * it first keeps the expressions off the other lines.
+ */
+export function firstChar(text: string): number {
   let i = 0;
   while (i < 3 && text.charCodeAt(i) === 32) i++;
-  return text.charCodeAt(i) === c;
-}
-
-function mayOpen(text: string): boolean {
-  return startsWith(text, 96) || startsWith(text, 126);
+  return text.charCodeAt(i);
 }
 
 /**

@@ -41,18 +41,14 @@ const POSITIONS: Record<string, Direction> = {
 };
 // Free prose names agents only in these ways (see Certainty in ./agent-names.ts): a unit with
 // none of them is skipped before any verb is looked for (half the corpus's units).
-const ROLE_WORD =
-  /(?:engineer|architect|reviewer|developer|designer|writer|analyst|auditor|specialist|manager|planner|tester|orchestrator|strategist|expert|coordinator|lead|judge)s?\b|\bto (?:the )?[A-Z]/;
+const ROLES = ["engineer", "architect", "reviewer", "developer", "designer", "writer", "analyst", "auditor"];
+const ROLES_MORE = ["specialist", "manager", "planner", "tester", "orchestrator", "strategist", "expert"];
+const ROLES_LAST = ["coordinator", "lead", "judge", " to "];
 function mayName(t: string): boolean {
-  return (
-    t.includes("*") ||
-    t.includes("`") ||
-    t.includes("-") ||
-    t.includes("@") ||
-    t.includes("agent") ||
-    t.includes("Team") ||
-    ROLE_WORD.test(t)
-  );
+  if (t.includes("*") || t.includes("`") || t.includes("-") || t.includes("@")) return true;
+  if (t.includes("agent") || t.includes("Team")) return true;
+  for (const list of [ROLES, ROLES_MORE, ROLES_LAST]) for (const r of list) if (t.includes(r)) return true;
+  return false;
 }
 const LEAD_HINT = /agents|collaboration|works well/i;
 const CHAIN_ARROW = /\s*(?:→|->|⟶|=>|â†’)\s*/;
@@ -211,9 +207,13 @@ function hasArrow(text: string): boolean {
 }
 
 /** "1. **spec-writer** turns the idea into a spec / 2. **ui-sketcher** draws…": a → b. */
+// "1. **spec-writer** drafts": a hyphenated name in markup, then a lower-case verb.
+const STEP_WITH_NAME = /^\s*\d+[.)]\s+(?:\*\*|`)@?[A-Za-z0-9]+-[\w-]*(?:\*\*|`)\s+[a-z]/;
+
 function readWorkedStep(self: string, units: readonly Unit[], u: number, push: Push): void {
   const prev = units[u - 1];
   const unit = units[u]!;
+  if (!STEP_WITH_NAME.test(unit.text) || !prev || !STEP_WITH_NAME.test(prev.text)) return;
   if (!prev?.ordered || prev.parent !== unit.parent || prev.block !== unit.block) return;
   const a = stepAgent(prev);
   const b = stepAgent(unit);

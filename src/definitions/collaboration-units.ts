@@ -2,7 +2,7 @@
 // lines, or a paragraph. Hard-wrapped files split "hand the / result to the training engineer"
 // over two lines, and a line-by-line reader would miss it. Each unit keeps where every physical
 // line starts, so an edge's evidence is the line its verb is on.
-import type { BodyLine } from "./body.js";
+import { type BodyLine, firstChar } from "./body.js";
 import type { Section } from "./types.js";
 
 export interface Unit {
@@ -36,14 +36,17 @@ export function buildUnits(lines: readonly BodyLine[], sections: readonly Sectio
   for (const line of lines) {
     const t = line.text;
     while (k + 1 < sections.length && sections[k + 1]!.line - 1 <= line.index) k++;
-    if (line.code || t.trim() === "" || HEADING.test(t) || TABLE.test(t)) {
-      if (current || HEADING.test(t)) block++;
+    const c = firstChar(t);
+    const heading = c === 35 && HEADING.test(t);
+    if (line.code || heading || Number.isNaN(c) || (c === 124 && TABLE.test(t)) || t.trim() === "") {
+      if (current || heading) block++;
       current = null;
-      if (HEADING.test(t)) stack.length = 0;
+      if (heading) stack.length = 0;
       continue;
     }
     const section = k >= 0 ? sections[k]!.title : null;
-    const item = ITEM.exec(t);
+    const item =
+      c === 45 || c === 42 || c === 43 || (c >= 48 && c <= 57) || c === 32 || c === 9 ? ITEM.exec(t) : null;
     if (item) {
       const indent = item[1]!.length;
       while (stack.length > 0 && units[stack.at(-1)!]!.indent >= indent) stack.pop();
