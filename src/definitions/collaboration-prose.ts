@@ -41,14 +41,15 @@ const POSITIONS: Record<string, Direction> = {
 };
 // Free prose names agents only in these ways (see Certainty in ./agent-names.ts): a unit with
 // none of them is skipped before any verb is looked for (half the corpus's units).
-const ROLES = ["engineer", "architect", "reviewer", "developer", "designer", "writer", "analyst", "auditor"];
-const ROLES_MORE = ["specialist", "manager", "planner", "tester", "orchestrator", "strategist", "expert"];
-const ROLES_LAST = ["coordinator", "lead", "judge", " to "];
+const ROLE_WORD =
+  /(?:engineer|architect|reviewer|developer|designer|writer|analyst|auditor|specialist|manager|planner|tester|orchestrator|strategist|expert|coordinator|lead|judge)s?\b|\bto (?:the )?[A-Z]/;
 function mayName(t: string): boolean {
   if (t.includes("*") || t.includes("`") || t.includes("-") || t.includes("@")) return true;
   if (t.includes("agent") || t.includes("Team")) return true;
-  for (const list of [ROLES, ROLES_MORE, ROLES_LAST]) for (const r of list) if (t.includes(r)) return true;
-  return false;
+  // Plain words name an agent only after "to", "from", "hands off" or "message".
+  if (!(t.includes(" to ") || t.includes(" from ") || t.includes(" off") || t.includes("essag")))
+    return false;
+  return ROLE_WORD.test(t);
 }
 const LEAD_HINT = /agents|collaboration|works well/i;
 const CHAIN_ARROW = /\s*(?:→|->|⟶|=>|â†’)\s*/;
