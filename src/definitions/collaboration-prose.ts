@@ -63,8 +63,9 @@ export function readProse(self: string, body: ScannedBody, skip: ReadonlySet<num
   let lead: { block: number; section: string | null } | null = null;
   for (let u = 0; u < units.length; u++) {
     const unit = units[u]!;
-    const first = unit.starts[0]!.line;
-    if (skip.has(first.index)) continue;
+    // Lines of upstream/downstream sections are the section reader's, but for an
+    // "Integration with other agents:" list written inside one.
+    const owned = skip.has(unit.starts[0]!.line.index);
     const isItem = unit.indent >= 0;
     if (lead && (!isItem || unit.block > lead.block + 1 || unit.section !== lead.section)) lead = null;
     if (!isItem && LEAD_HINT.test(unit.text) && INTEGRATION_LEAD.test(unit.text)) {
@@ -80,6 +81,7 @@ export function readProse(self: string, body: ScannedBody, skip: ReadonlySet<num
       readListItem(self, unit, push);
       continue;
     }
+    if (owned) continue;
     if (isItem && k >= 0 && directory[k] && unit.parent === -1 && readDirectoryItem(self, unit, push))
       continue;
     if (!mayName(unit.indent >= 0 ? content(unit).text : unit.text)) continue;

@@ -168,4 +168,14 @@ describe("collaboration edges", () => {
     ].join("\n");
     expect(edges(body)).toEqual([]);
   });
+
+  it("reads an 'Integration with other agents:' list written inside a downstream section", () => {
+    const body =
+      "### Downstream Deliverables\n- **docs-writer** ← release notes\n\nIntegration with other agents:\n- Collaborate with docs-writer on changelogs\n- Coordinate with incident-commander for rollbacks\n";
+    expect(edges(body)).toEqual([
+      "handoff:api-designer>docs-writer",
+      "peer:api-designer>docs-writer",
+      "peer:api-designer>incident-commander",
+    ]);
+  });
 });
