@@ -1,8 +1,6 @@
 // The `agentry` command. Each subcommand lives in its own file; this one only wires arguments.
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
-import { DataDirLockedError } from "../catalog/drivers/data-dir-lock.js";
-import { DataDirUnreadableError } from "../catalog/drivers/pglite.js";
 import { SourceNotFoundError } from "../catalog/export.js";
 import { ConfigError } from "../config.js";
 import { parseDefinition } from "../definitions/index.js";
@@ -14,10 +12,9 @@ import {
   importCommand,
   migrateCommand,
 } from "./catalog-commands.js";
-import { DatabaseUnavailableError } from "./database-errors.js";
 import { type DoctorFlags, doctorCommand } from "./doctor-command.js";
 import { findDefinitionFiles, readText, UsageError } from "./files.js";
-import { serveCommand } from "./serve-command.js";
+import { isExplained, serveCommand } from "./serve-command.js";
 import { type Output, validate } from "./validate.js";
 
 const VERSION = (
@@ -150,11 +147,8 @@ export async function main(argv: readonly string[]): Promise<void> {
       process.exitCode = 2;
       return;
     }
-    if (
-      e instanceof DataDirLockedError ||
-      e instanceof DataDirUnreadableError ||
-      e instanceof DatabaseUnavailableError
-    ) {
+    // (ConfigError, also explained, was answered as a usage error above.)
+    if (isExplained(e)) {
       io.err(`agentry: ${e.message}`);
       process.exitCode = 1;
       return;

@@ -2,24 +2,18 @@
 // on another with fetch() (JSON POSTs, so Chromium sends a preflight first) and must be able
 // to read every answer and its x-request-id: an agentGraph answered from the whole-response
 // cache, one computed, and a plain query. An origin AGENTRY_CORS_ORIGINS does not list cannot.
-import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createNodeApp } from "../../src/node.js";
 import { loadExamplesIfEmpty } from "../../src/server/examples.js";
 import { captureLogger, listen } from "../support/app.js";
-import { driverCases, servicesRequired, type TestDatabase } from "../support/databases.js";
+import { chromiumAvailable, launchChromium } from "../support/chromium.js";
+import { driverCases, type TestDatabase } from "../support/databases.js";
 import { GRAPH_QUERY, SIMPLE_QUERY } from "../support/response-headers.js";
 
-const CHROMIUM = process.env.AGENTRY_CHROMIUM ?? "/usr/bin/chromium";
-const available = existsSync(CHROMIUM);
-if (!available) {
-  if (servicesRequired())
-    throw new Error(`${CHROMIUM} is required in CI (.ci/run installs Debian's chromium)`);
-  console.warn(`SKIPPED: no Chromium at ${CHROMIUM}; the cross-origin browser test is skipped`);
-}
+const available = chromiumAvailable("the cross-origin browser test");
 
 interface Seen {
   ok: boolean;
@@ -81,19 +75,7 @@ describe.runIf(available)("the API from a page on another origin, in Chromium", 
       createNodeApp(t.database, { AGENTRY_CORS_ORIGINS: "https://graph.example" }, captureLogger()),
     );
     page = await servePage();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

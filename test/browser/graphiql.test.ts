@@ -1,23 +1,15 @@
 // A real browser: headless Chromium (Debian's package) driven by playwright-core opens
 // GraphiQL, runs an example operation, and the result shows on the page.
-import { existsSync } from "node:fs";
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/server/app.js";
 import { loadExamplesIfEmpty } from "../../src/server/examples.js";
 import { captureLogger, listen } from "../support/app.js";
-import { driverCases, servicesRequired, type TestDatabase } from "../support/databases.js";
+import { chromiumAvailable, launchChromium } from "../support/chromium.js";
+import { driverCases, type TestDatabase } from "../support/databases.js";
 
-const CHROMIUM = process.env.AGENTRY_CHROMIUM ?? "/usr/bin/chromium";
-const available = existsSync(CHROMIUM);
-if (!available) {
-  if (servicesRequired())
-    throw new Error(`${CHROMIUM} is required in CI (.ci/run installs Debian's chromium)`);
-  console.warn(
-    `SKIPPED: no Chromium at ${CHROMIUM}; the GraphiQL browser test is skipped (apt-get install chromium)`,
-  );
-}
+const available = chromiumAvailable("the GraphiQL browser test");
 
 describe.runIf(available)("GraphiQL in a browser", () => {
   let t: TestDatabase;
@@ -30,19 +22,7 @@ describe.runIf(available)("GraphiQL in a browser", () => {
     server = await listen(
       createApp({ database: t.database, logger: captureLogger(), graphiql: { render: renderGraphiQL } }),
     );
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
