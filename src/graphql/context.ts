@@ -9,4 +9,9 @@ export interface GraphQLContext {
   requestId: string;
   /** Resolved agent graphs, shared across requests (and instances, with Upstash). */
   graphCache: GraphCache | null;
+  /**
+   * Aborted when the client goes away or the request's time budget is spent: work not yet
+   * started for this request should not start.
+   */
+  signal: AbortSignal;
 }

@@ -1,7 +1,5 @@
 // createApp: the composition root. Builds the Yoga instance once from a typed configuration and
 // an open database; the Node and Worker entries only read their environment and call it.
-import { maxAliasesPlugin } from "@escape.tech/graphql-armor-max-aliases";
-import { maxTokensPlugin } from "@escape.tech/graphql-armor-max-tokens";
 import type { InputValidationError } from "@pothos/plugin-validation";
 import { GraphQLError, type GraphQLErrorOptions } from "graphql";
 import { createYoga, type GraphiQLOptions, type Plugin, type YogaServerInstance } from "graphql-yoga";
@@ -10,10 +8,10 @@ import { ResilientStore } from "../cache/resilient.js";
 import type { Database, Executor } from "../catalog/database.js";
 import { type CorsConfig, readCorsConfig } from "../config.js";
 import type { GraphQLContext } from "../graphql/context.js";
-import { LIMITS } from "../graphql/limits.js";
 import { schema } from "../graphql/schema.js";
 import { EXAMPLE_OPERATIONS } from "./example-operations.js";
 import { decorate, preflightResponse, requestIdOf } from "./http-headers.js";
+import { limitsPlugins } from "./limits-plugin.js";
 import { cachedGraphResponse } from "./response-cache.js";
 
 export interface Logger {
@@ -43,7 +41,11 @@ export interface AppOptions {
    * request reads through `database.db`.
    */
   connect?: () => Promise<RequestConnection>;
+  /** The time budget of one request; its context's signal aborts when it is spent. */
+  requestTimeoutMs?: number;
 }
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
 export interface RequestConnection {
   db: Executor;
@@ -56,6 +58,8 @@ interface RequestScope {
   db: Executor;
   /** null when the whole response is being cached: no need to cache the traversal inside it. */
   graphCache: GraphCache | null;
+  /** Aborted when the client goes away or the request's time budget is spent. */
+  signal: AbortSignal;
 }
 
 export interface App {
@@ -73,6 +77,7 @@ export function createApp(options: AppOptions): App {
   const { database } = options;
   const graphCache = options.graphCache ?? null;
   const cors = options.cors ?? readCorsConfig({});
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
 
   const requestIdPlugin: Plugin<GraphQLContext> = {
     // Unexpected errors are logged here, where the request id is known, before masking
@@ -117,10 +122,9 @@ export function createApp(options: AppOptions): App {
     healthCheckEndpoint: "/_yoga-health",
     // CORS for every response, Yoga's or not, is set in one place: ./http-headers.ts.
     cors: false,
-    context: ({ db, requestId, graphCache }) => ({ db, requestId, graphCache }),
+    context: ({ db, requestId, graphCache, signal }) => ({ db, requestId, graphCache, signal }),
     plugins: [
-      maxAliasesPlugin({ n: LIMITS.maxAliases, exposeLimits: true }),
-      maxTokensPlugin({ n: LIMITS.maxTokens, exposeLimits: true }),
+      ...(limitsPlugins() as Plugin<GraphQLContext>[]),
       requestIdPlugin,
       ...((options.plugins ?? []) as Plugin<GraphQLContext>[]),
     ],
@@ -147,7 +151,12 @@ export function createApp(options: AppOptions): App {
   });
 
   /** Every path but the preflight; the caller decorates what it returns. */
-  async function route(request: Request, requestId: string, db: Executor): Promise<Response> {
+  async function route(
+    request: Request,
+    requestId: string,
+    db: Executor,
+    signal: AbortSignal,
+  ): Promise<Response> {
     const url = new URL(request.url);
     if (url.pathname === "/healthz") return Response.json({ status: "alive" });
     if (url.pathname === "/metrics") {
@@ -171,12 +180,12 @@ export function createApp(options: AppOptions): App {
         request,
         graphCache,
         db,
-        async (r) => yoga.fetch(r, { requestId, db, graphCache: null }),
+        async (r) => yoga.fetch(r, { requestId, db, graphCache: null, signal }),
         yoga.fetchAPI.Response,
       );
       if (cached) return cached;
     }
-    return yoga.fetch(request, { requestId, db, graphCache });
+    return yoga.fetch(request, { requestId, db, graphCache, signal });
   }
 
   return {
@@ -190,7 +199,8 @@ export function createApp(options: AppOptions): App {
       let response: Response;
       try {
         connection = options.connect ? await options.connect() : null;
-        response = await route(request, requestId, connection?.db ?? database.db);
+        const signal = AbortSignal.any([request.signal, AbortSignal.timeout(requestTimeoutMs)]);
+        response = await route(request, requestId, connection?.db ?? database.db, signal);
       } catch (e) {
         // Outside Yoga (the cached path, a connection that could not open): answered like a
         // masked error, with the id that finds this log line.
