@@ -24,7 +24,7 @@ export class GraphCache {
   ) {}
 
   /** The key of a graph: its arguments normalized (order-insensitive lists) and hashed. */
-  async key(generation: number, args: Record<string, unknown>): Promise<string> {
+  async key(generation: string, args: Record<string, unknown>): Promise<string> {
     const normalized = JSON.stringify(
       Object.keys(args)
         .sort()

@@ -1,15 +1,15 @@
-// The catalog's generation: it moves on every committed write (each import batch bumps its
-// source's), so a cache key that includes it can never serve what a write has replaced.
+// The catalog's generation: a token that changes with every committed write (each import batch
+// bumps its source's generation, and a trigger makes a new token: drizzle/0004), so a cache key
+// that includes it can never serve what a write has replaced, nor another catalog's graphs (a
+// database rebuilt while Redis is kept).
 import { sql } from "drizzle-orm";
 import type { Executor } from "../database.js";
 import { query } from "./internal.js";
 
-export async function catalogGeneration(db: Executor): Promise<number> {
-  const [row] = await query<{ g: unknown }>(
-    db,
-    sql`select coalesce(sum(generation), 0)::bigint as g from sources`,
-  );
-  return Number(row?.g ?? 0);
+export async function catalogGeneration(db: Executor): Promise<string> {
+  const [row] = await query<{ token: string }>(db, sql`select token from catalog_state`);
+  if (!row) throw new Error("catalog_state has no row: the catalog's migrations did not run");
+  return row.token;
 }
 
 /** Runs after the I/O callbacks of this turn of the event loop (a zero timeout on Workers). */
@@ -17,7 +17,7 @@ const afterThisTurn: (fn: () => void) => void =
   typeof setImmediate === "function" ? (fn) => setImmediate(fn) : (fn) => setTimeout(fn, 0);
 
 interface Pending {
-  promise: Promise<number>;
+  promise: Promise<string>;
 }
 const pending = new WeakMap<Executor, Pending>();
 
@@ -28,7 +28,7 @@ const pending = new WeakMap<Executor, Pending>();
  * committed before the statement read the generation: the guarantee above holds. A request
  * that asks while a statement is in flight waits for the next one, never for that one.
  */
-export function batchedCatalogGeneration(db: Executor): Promise<number> {
+export function batchedCatalogGeneration(db: Executor): Promise<string> {
   const open = pending.get(db);
   if (open) return open.promise;
   const batch: Pending = {
