@@ -21,7 +21,7 @@ import { namespaceOf, stemOf } from "./paths.js";
 import { matchAgentName, resolveReferences } from "./resolve.js";
 import { retryTransient } from "./retry.js";
 import * as t from "./schema.js";
-import { indexAgents, indexStaleAgents } from "./search-index.js";
+import { indexAgents, indexStaleAgents, staleVectorsOf } from "./search-index.js";
 
 export interface ImportFile {
   /** Path relative to the source root, with forward slashes. */
@@ -116,15 +116,27 @@ async function parseSoon(batch: readonly Prepared[], changed: (p: Prepared) => b
 async function storedHashes(
   database: Database,
   source: string,
-): Promise<{ hashes: Map<string, string>; generation: number }> {
+): Promise<{ hashes: Map<string, string>; generation: number; sourceId: number; staleVectors: boolean }> {
   const rows = await database.db
-    .select({ path: t.files.path, hash: t.files.contentHash, generation: t.sources.generation })
+    .select({
+      path: t.files.path,
+      hash: t.files.contentHash,
+      generation: t.sources.generation,
+      sourceId: t.sources.id,
+      // Uncorrelated (by the source's name): evaluated once, not once per file.
+      staleVectors: staleVectorsOf(source),
+    })
     .from(t.sources)
     .leftJoin(t.files, and(eq(t.sources.id, t.files.sourceId), isNull(t.files.deletedAt)))
     .where(eq(t.sources.name, source));
   const hashes = new Map<string, string>();
   for (const r of rows) if (r.path !== null && r.hash !== null) hashes.set(r.path, r.hash);
-  return { hashes, generation: rows[0]?.generation ?? 0 };
+  return {
+    hashes,
+    generation: rows[0]?.generation ?? 0,
+    sourceId: rows[0]?.sourceId ?? 0,
+    staleVectors: rows[0]?.staleVectors === true,
+  };
 }
 
 export async function importFiles(
@@ -167,6 +179,12 @@ export async function importFiles(
   if (!options.prune && !entries.some(changed)) {
     report.unchanged.push(...entries.map((p) => p.path));
     report.generation = known.generation;
+    // Vectors an earlier import left missing (stopped between a batch and its vectors, or a
+    // restored table) were repaired only by an import that changed something; the hashes'
+    // statement says whether any are, and the catch-up runs under the import lock as in any
+    // import.
+    if (known.sourceId > 0 && known.staleVectors)
+      await withImportLock(database, options.source, () => indexStaleAgents(database.db, known.sourceId));
     options.onProgress?.(files.length, files.length);
     return report;
   }

@@ -14,7 +14,7 @@
 // migration 0003 it was indexed with its hyphens turned into spaces, which has only the parts:
 // a query for an agent's own name matched nothing but the bodies that mention it. Changing
 // VECTOR means a migration that recomputes every stored vector (see drizzle/0003).
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { pgArray } from "./bulk.js";
 import type { Executor } from "./database.js";
 
@@ -43,4 +43,14 @@ export async function indexStaleAgents(db: Executor, sourceId: number): Promise<
      where a.source_id = ${sourceId} and a.deleted_at is null
        and (s.agent_id is null or s.revision_id <> a.revision_id)
     on conflict (agent_id) do update set revision_id = excluded.revision_id, search = excluded.search`);
+}
+
+/** Whether the named source has a live agent whose vector is missing or stale: an SQL boolean. */
+export function staleVectorsOf(source: string): SQL<boolean> {
+  return sql<boolean>`exists (
+    select 1
+      from agents a
+      join sources src on src.id = a.source_id and src.name = ${source}
+      left join agent_search s on s.agent_id = a.id
+     where a.deleted_at is null and (s.agent_id is null or s.revision_id <> a.revision_id))`;
 }

@@ -258,6 +258,25 @@ describe.each(await driverCases())("import on $driver", ({ open }) => {
     expect(await search("reviews")).toEqual(["beta"]);
   });
 
+  it("repairs missing search vectors on a re-import that changes nothing", async () => {
+    const files = [
+      { path: "agents/a.md", text: agent("alpha", "Tunes kubernetes clusters.\n") },
+      { path: "agents/b.md", text: agent("beta", "Reviews code.\n") },
+    ];
+    await importFiles(db, files, { source: "s" });
+    await query(db, "delete from agent_search where agent_id = (select id from agents where name = 'alpha')");
+    const before = db.statements;
+    const report = await importFiles(db, files, { source: "s" });
+    expect(report.unchanged).toHaveLength(2);
+    expect(await query(db, "select count(*)::int as n from agent_search")).toEqual([{ n: 2 }]);
+    const repairing = db.statements - before;
+    // With nothing missing, reading the hashes (which says so) is the only statement.
+    const quiet = db.statements;
+    await importFiles(db, files, { source: "s" });
+    expect(db.statements - quiet).toBe(1);
+    expect(repairing).toBeGreaterThan(1);
+  });
+
   it("resolves edges to agents of earlier and later batches of one import", async () => {
     const files = Array.from({ length: 7 }, (_, i) => ({
       path: `agents/a${i}.md`,
