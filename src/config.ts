@@ -21,6 +21,14 @@ const envSchema = z.object({
   AGENTRY_NEON_HTTP_ENDPOINT: z.string().url().optional(),
   /** Plain ws:// and no TLS to the proxy: only for local stand-ins. */
   AGENTRY_NEON_INSECURE: z.enum(["0", "1", "true", "false"]).optional(),
+  /** Longest a statement of the server's reads may run (the server cancels it); 0: no limit. */
+  AGENTRY_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).optional(),
+  /** The same for batch work (import, migrate, doctor: `workload: "batch"`); 0: no limit. */
+  AGENTRY_BATCH_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).optional(),
+  /** Longest wait for a connection: opening one, or a free one from a full pool. */
+  AGENTRY_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(1).optional(),
+  /** A session idle inside an open transaction longer than this is ended by the server. */
+  AGENTRY_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(0).optional(),
 });
 
 export interface DatabaseConfig {
@@ -30,7 +38,28 @@ export interface DatabaseConfig {
   /** PGlite data directory, or null for an in-memory database. */
   dataDir: string | null;
   neon: { wsProxy: string | null; httpEndpoint: string | null; insecure: boolean };
+  /** Omitted: DEFAULT_DATABASE_TIMEOUTS (configurations written by hand, in tests). */
+  timeouts?: DatabaseTimeouts;
 }
+
+/** What a database that hangs may cost (milliseconds; a statement timeout of 0: no limit). */
+export interface DatabaseTimeouts {
+  /** `statement_timeout` of the server's sessions (reads); the client gives up 1 s later. */
+  statementMs: number;
+  /** `statement_timeout` of batch work (imports' transactions and catch-up statements). */
+  batchStatementMs: number;
+  /** Opening a connection, or waiting for one from a full pool. */
+  connectMs: number;
+  /** `idle_in_transaction_session_timeout`. */
+  idleInTransactionMs: number;
+}
+
+export const DEFAULT_DATABASE_TIMEOUTS: DatabaseTimeouts = {
+  statementMs: 5_000,
+  batchStatementMs: 600_000,
+  connectMs: 5_000,
+  idleInTransactionMs: 60_000,
+};
 
 export class ConfigError extends Error {}
 
@@ -47,6 +76,13 @@ export function readDatabaseConfig(env: Record<string, string | undefined>): Dat
     httpEndpoint: e.AGENTRY_NEON_HTTP_ENDPOINT ?? null,
     insecure: e.AGENTRY_NEON_INSECURE === "1" || e.AGENTRY_NEON_INSECURE === "true",
   };
+  const d = DEFAULT_DATABASE_TIMEOUTS;
+  const timeouts: DatabaseTimeouts = {
+    statementMs: e.AGENTRY_STATEMENT_TIMEOUT_MS ?? d.statementMs,
+    batchStatementMs: e.AGENTRY_BATCH_STATEMENT_TIMEOUT_MS ?? d.batchStatementMs,
+    connectMs: e.AGENTRY_CONNECT_TIMEOUT_MS ?? d.connectMs,
+    idleInTransactionMs: e.AGENTRY_IDLE_IN_TRANSACTION_TIMEOUT_MS ?? d.idleInTransactionMs,
+  };
   if (url === null || url === "memory://") {
     if (e.AGENTRY_DB_DRIVER && e.AGENTRY_DB_DRIVER !== "pglite") {
       throw new ConfigError(
@@ -58,6 +94,7 @@ export function readDatabaseConfig(env: Record<string, string | undefined>): Dat
       url: null,
       dataDir: url === "memory://" ? null : (e.AGENTRY_DATA_DIR ?? ".agentry"),
       neon,
+      timeouts,
     };
   }
   const driver = e.AGENTRY_DB_DRIVER ?? "pg";
@@ -66,7 +103,7 @@ export function readDatabaseConfig(env: Record<string, string | undefined>): Dat
       "invalid configuration: AGENTRY_DB_DRIVER=pglite cannot use a postgres:// DATABASE_URL",
     );
   }
-  return { driver, url, dataDir: null, neon };
+  return { driver, url, dataDir: null, neon, timeouts };
 }
 
 const serverEnvSchema = z.object({
@@ -107,6 +144,12 @@ const cacheEnvSchema = z.object({
   AGENTRY_CACHE_MAX_BYTES: z.coerce.number().int().min(0).optional(),
   AGENTRY_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).optional(),
   AGENTRY_CACHE_TIMEOUT_MS: z.coerce.number().int().min(1).optional(),
+  /** Consecutive failed cache calls that open the circuit breaker (no more calls for a while). */
+  AGENTRY_CACHE_BREAK_AFTER: z.coerce.number().int().min(1).optional(),
+  /** How long the open breaker waits before one call probes the cache again. */
+  AGENTRY_CACHE_HALF_OPEN_MS: z.coerce.number().int().min(1).optional(),
+  /** Cache writes in flight at most (requests never wait for them); more are dropped. */
+  AGENTRY_CACHE_MAX_PENDING_SETS: z.coerce.number().int().min(1).optional(),
   AGENTRY_CACHE_PREFIX: z
     .string()
     .regex(/^[\w.-]{1,64}$/, "letters, digits, dots, dashes, underscores")
@@ -117,7 +160,14 @@ export type CacheConfig = (
   | { kind: "upstash"; url: string; token: string }
   | { kind: "memory"; maxBytes: number }
   | { kind: "off" }
-) & { ttlSeconds: number; timeoutMs: number; prefix: string };
+) & {
+  ttlSeconds: number;
+  timeoutMs: number;
+  prefix: string;
+  breakAfter: number;
+  halfOpenAfterMs: number;
+  maxPendingSets: number;
+};
 
 /** Off when asked; Upstash when both its URL and token are set; otherwise the in-memory LRU. */
 export function readCacheConfig(env: Record<string, string | undefined>): CacheConfig {
@@ -131,6 +181,9 @@ export function readCacheConfig(env: Record<string, string | undefined>): CacheC
     ttlSeconds: e.AGENTRY_CACHE_TTL_SECONDS ?? 3600,
     timeoutMs: e.AGENTRY_CACHE_TIMEOUT_MS ?? 250,
     prefix: e.AGENTRY_CACHE_PREFIX ?? "agentry",
+    breakAfter: e.AGENTRY_CACHE_BREAK_AFTER ?? 5,
+    halfOpenAfterMs: e.AGENTRY_CACHE_HALF_OPEN_MS ?? 5000,
+    maxPendingSets: e.AGENTRY_CACHE_MAX_PENDING_SETS ?? 32,
   };
   if (e.AGENTRY_CACHE === "off") return { kind: "off", ...common };
   if (Boolean(e.UPSTASH_REDIS_REST_URL) !== Boolean(e.UPSTASH_REDIS_REST_TOKEN)) {

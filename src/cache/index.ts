@@ -8,7 +8,7 @@ import { UpstashStore } from "./upstash.js";
 
 export { GraphCache } from "./graph-cache.js";
 export { MemoryStore } from "./memory.js";
-export { ResilientStore } from "./resilient.js";
+export { type BreakerState, ResilientStore, resilienceMetricsLines } from "./resilient.js";
 export type { CacheStore } from "./store.js";
 export { UpstashStore } from "./upstash.js";
 
@@ -23,7 +23,14 @@ export function createGraphCache(
       ? new UpstashStore({ url: config.url, token: config.token })
       : new MemoryStore(config.maxBytes);
   return new GraphCache(
-    new ResilientStore(store, { timeoutMs: config.timeoutMs, logIntervalMs, log }),
+    new ResilientStore(store, {
+      timeoutMs: config.timeoutMs,
+      logIntervalMs,
+      log,
+      breakAfter: config.breakAfter,
+      halfOpenAfterMs: config.halfOpenAfterMs,
+      maxPendingSets: config.maxPendingSets,
+    }),
     config.ttlSeconds,
     config.prefix,
   );

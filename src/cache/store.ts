@@ -3,6 +3,7 @@
 // (memory.ts). Values are serialized before they get here.
 export interface CacheStore {
   readonly kind: "memory" | "upstash";
-  get(key: string): Promise<string | null>;
-  set(key: string, value: string, ttlSeconds: number): Promise<void>;
+  /** `signal` aborted: give up, and cancel whatever I/O the call started (resilient.ts). */
+  get(key: string, signal?: AbortSignal): Promise<string | null>;
+  set(key: string, value: string, ttlSeconds: number, signal?: AbortSignal): Promise<void>;
 }

@@ -25,6 +25,12 @@ export interface UpstashRest {
   close(): Promise<void>;
   /** Number of HTTP requests handled so far. */
   readonly requests: number;
+  /** TCP connections from clients: accepted so far, and open now. */
+  readonly connections: { readonly accepted: number; readonly open: number };
+  /** Requests whose client went away (closed the connection) before the answer was sent. */
+  readonly abandoned: number;
+  /** Requests answered. Those neither answered nor abandoned are still waiting for Redis. */
+  readonly answered: number;
 }
 
 type Command = string[];
@@ -123,8 +129,15 @@ export async function startUpstashRest({
   };
 
   let requests = 0;
+  let abandoned = 0;
+  let answered = 0;
+  const connections = { accepted: 0, open: 0 };
   const server = http.createServer(async (req, res) => {
     requests++;
+    res.once("close", () => {
+      if (res.writableFinished) answered++;
+      else abandoned++;
+    });
     let status = 200;
     let answer: unknown;
     try {
@@ -149,6 +162,11 @@ export async function startUpstashRest({
     res.writeHead(status, { "content-type": "application/json" });
     res.end(JSON.stringify(answer));
   });
+  server.on("connection", (socket) => {
+    connections.accepted++;
+    connections.open++;
+    socket.once("close", () => connections.open--);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", resolve);
@@ -161,6 +179,13 @@ export async function startUpstashRest({
     token,
     get requests() {
       return requests;
+    },
+    connections,
+    get abandoned() {
+      return abandoned;
+    },
+    get answered() {
+      return answered;
     },
     close: async () => {
       // fetch() keeps connections alive; drop them or server.close() would wait for their timeout.
