@@ -240,3 +240,54 @@ export function readCorsConfig(env: Record<string, string | undefined>): CorsCon
   }
   return { origins, maxAgeSeconds };
 }
+
+const onOff = z.enum(["on", "off", "1", "0", "true", "false"]);
+const isOn = (v: z.infer<typeof onOff> | undefined, fallback: boolean) =>
+  v === undefined ? fallback : v === "on" || v === "1" || v === "true";
+
+const httpEnvSchema = z.object({
+  /** The largest POST body read, in bytes; larger ones are refused (413) as they stream in. */
+  AGENTRY_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(16 * 1024 * 1024)
+    .optional(),
+  /** A request's time budget: when it is spent its work stops and it answers REQUEST_TIMEOUT. */
+  AGENTRY_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).optional(),
+  /** GraphiQL on GET /graphql from a browser. */
+  AGENTRY_GRAPHIQL: onOff.optional(),
+  /** Schema introspection (`__schema`, `__type`); a federation gateway reads `_service` instead. */
+  AGENTRY_INTROSPECTION: onOff.optional(),
+  /** GET /metrics (Prometheus text). */
+  AGENTRY_METRICS: onOff.optional(),
+  /** Node only: queries compiled by graphql-jit (off: graphql-js, as on the Worker). */
+  AGENTRY_JIT: onOff.optional(),
+});
+
+export interface HttpConfig {
+  maxBodyBytes: number;
+  requestTimeoutMs: number;
+  graphiql: boolean;
+  introspection: boolean;
+  metrics: boolean;
+  jit: boolean;
+}
+
+/** What the HTTP surface exposes, and its limits; every switch on by default (a public read API). */
+export function readHttpConfig(env: Record<string, string | undefined>): HttpConfig {
+  const parsed = httpEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const msg = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new ConfigError(`invalid configuration: ${msg}`);
+  }
+  const e = parsed.data;
+  return {
+    maxBodyBytes: e.AGENTRY_MAX_BODY_BYTES ?? 256 * 1024,
+    requestTimeoutMs: e.AGENTRY_REQUEST_TIMEOUT_MS ?? 10_000,
+    graphiql: isOn(e.AGENTRY_GRAPHIQL, true),
+    introspection: isOn(e.AGENTRY_INTROSPECTION, true),
+    metrics: isOn(e.AGENTRY_METRICS, true),
+    jit: isOn(e.AGENTRY_JIT, true),
+  };
+}

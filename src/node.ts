@@ -6,7 +6,7 @@ import { createServerAdapter } from "@whatwg-node/server";
 import { createGraphCache } from "./cache/index.js";
 import type { Database } from "./catalog/database.js";
 import { openDatabase } from "./catalog/database.js";
-import { readCacheConfig, readCorsConfig, readServerConfig } from "./config.js";
+import { readCacheConfig, readCorsConfig, readHttpConfig, readServerConfig } from "./config.js";
 import { type App, consoleLogger, createApp, type Logger } from "./server/app.js";
 import { loadExamplesIfEmpty } from "./server/examples.js";
 import { jitPlugin } from "./server/jit.js";
@@ -69,13 +69,15 @@ export function createNodeApp(
   env: Record<string, string | undefined>,
   logger: Logger = consoleLogger,
 ): App {
+  const http = readHttpConfig(env);
   return createApp({
     database,
     logger,
     graphCache: createGraphCache(readCacheConfig(env), logger.error),
     cors: readCorsConfig(env),
+    http,
     graphiql: { render: renderGraphiQL },
-    plugins: [jitPlugin()],
+    plugins: http.jit ? [jitPlugin()] : [],
   });
 }
 

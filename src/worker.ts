@@ -14,6 +14,7 @@ import {
   readCacheConfig,
   readCorsConfig,
   readDatabaseConfig,
+  readHttpConfig,
 } from "./config.js";
 import { type App, consoleLogger, createApp } from "./server/app.js";
 import { decorate, requestIdOf } from "./server/http-headers.js";
@@ -63,11 +64,19 @@ async function buildApp(env: Env): Promise<App> {
   const strings = stringsOf(env);
   const config = readWorkerConfig(env);
   const cors = readCorsConfig(strings);
+  const http = readHttpConfig(strings);
   const database: Database = await openNeon(config, {});
   // Upstash when its URL and token are bound; otherwise a per-isolate in-memory cache.
   const graphCache = createGraphCache(readCacheConfig(strings), consoleLogger.error);
   const connect = config.driver === "neon-ws" ? await neonRequestConnection(config) : undefined;
-  return createApp({ database, logger: consoleLogger, graphCache, cors, ...(connect ? { connect } : {}) });
+  return createApp({
+    database,
+    logger: consoleLogger,
+    graphCache,
+    cors,
+    http,
+    ...(connect ? { connect } : {}),
+  });
 }
 
 function appFor(env: Env): Promise<App> {
@@ -97,6 +106,14 @@ function corsOf(env: Env): CorsConfig {
   }
 }
 
+function graphiqlOn(env: Env): boolean {
+  try {
+    return readHttpConfig(stringsOf(env)).graphiql;
+  } catch {
+    return false;
+  }
+}
+
 function stringsOf(env: Env): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(env)) if (typeof v === "string") out[k] = v;
@@ -116,7 +133,8 @@ export default {
       url.pathname === "/graphql" &&
       wantsHtml(request) &&
       !url.searchParams.has("query") &&
-      env.ASSETS
+      env.ASSETS &&
+      graphiqlOn(env)
     ) {
       // Static assets serve graphiql.html at /graphiql (they redirect the .html form there).
       const page = await env.ASSETS.fetch(new Request(new URL("/graphiql", url), request));

@@ -1,17 +1,27 @@
 // createApp: the composition root. Builds the Yoga instance once from a typed configuration and
 // an open database; the Node and Worker entries only read their environment and call it.
-import type { InputValidationError } from "@pothos/plugin-validation";
-import { GraphQLError, type GraphQLErrorOptions } from "graphql";
-import { createYoga, type GraphiQLOptions, type Plugin, type YogaServerInstance } from "graphql-yoga";
+import { AsyncLocalStorage } from "node:async_hooks";
+import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
+import { GraphQLError, type ValidationRule } from "graphql";
+import {
+  createYoga,
+  type GraphiQLOptions,
+  type GraphQLParams,
+  type Plugin,
+  type YogaServerInstance,
+} from "graphql-yoga";
 import type { GraphCache } from "../cache/graph-cache.js";
-import { ResilientStore } from "../cache/resilient.js";
 import type { Database, Executor } from "../catalog/database.js";
-import { type CorsConfig, readCorsConfig } from "../config.js";
+import { type CorsConfig, type HttpConfig, readCorsConfig, readHttpConfig } from "../config.js";
 import type { GraphQLContext } from "../graphql/context.js";
 import { schema } from "../graphql/schema.js";
+import { describeError } from "./error-log.js";
+import { clientError, isGraphQLError, isUnexpected, whereOf } from "./error-masking.js";
 import { EXAMPLE_OPERATIONS } from "./example-operations.js";
 import { decorate, preflightResponse, requestIdOf } from "./http-headers.js";
 import { limitsPlugins } from "./limits-plugin.js";
+import { metricsText } from "./metrics.js";
+import { readGraphQLBody } from "./request-body.js";
 import { cachedGraphResponse } from "./response-cache.js";
 
 export interface Logger {
@@ -35,17 +45,17 @@ export interface AppOptions {
   graphiql?: false | { render?: (options: GraphiQLOptions) => string | Promise<string> };
   /** Which browser origins may call the API; default: any, without credentials. */
   cors?: CorsConfig;
+  /** Limits and switches of the HTTP surface (src/config.ts); default: readHttpConfig({}). */
+  http?: HttpConfig;
+  /** Overrides `http.requestTimeoutMs` (tests of the deadline). */
+  requestTimeoutMs?: number;
   /**
    * A connection for one request, closed when it is answered. The Worker's Neon WebSocket
    * pool needs it: workerd forbids I/O on a socket another request opened. Without it every
    * request reads through `database.db`.
    */
   connect?: () => Promise<RequestConnection>;
-  /** The time budget of one request; its context's signal aborts when it is spent. */
-  requestTimeoutMs?: number;
 }
-
-export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
 export interface RequestConnection {
   db: Executor;
@@ -60,6 +70,8 @@ interface RequestScope {
   graphCache: GraphCache | null;
   /** Aborted when the client goes away or the request's time budget is spent. */
   signal: AbortSignal;
+  /** A POST's parameters, read and checked by ./request-body.ts: Yoga does not parse again. */
+  params: GraphQLParams | null;
 }
 
 export interface App {
@@ -72,15 +84,42 @@ export interface App {
   fetch(request: Request, lifetime?: { waitUntil(promise: Promise<unknown>): void }): Promise<Response>;
 }
 
+/**
+ * AGENTRY_INTROSPECTION=off. graphql-js's NoSchemaIntrospectionCustomRule compares types by
+ * instance, and graphql is loaded twice here (its CommonJS build by one package, its ESM build
+ * by another): it threw "Cannot use GraphQLNonNull from another module". By field name instead.
+ */
+const noIntrospection: ValidationRule = (context) => ({
+  Field(node) {
+    if (node.name.value === "__schema" || node.name.value === "__type")
+      context.reportError(
+        new GraphQLError(`GraphQL introspection is off here (${node.name.value}); the SDL is in schema/`, {
+          nodes: node,
+          extensions: { code: "INTROSPECTION_DISABLED" },
+        }),
+      );
+  },
+});
+
+/** Headers that make a GET a non-simple request (a browser preflights it): see useCSRFPrevention. */
+const CSRF_HEADERS = ["x-graphql-yoga-csrf", "apollo-require-preflight", "x-apollo-operation-name"];
+
 export function createApp(options: AppOptions): App {
   const logger = options.logger ?? consoleLogger;
   const { database } = options;
   const graphCache = options.graphCache ?? null;
   const cors = options.cors ?? readCorsConfig({});
-  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const http = options.http ?? readHttpConfig({});
+  const requestTimeoutMs = options.requestTimeoutMs ?? http.requestTimeoutMs;
+
+  // Errors Yoga logs itself (whatever its maskError replaced) that were logged already, here
+  // with their request id, or that are the client's: Yoga logged each unexpected execution
+  // error a second time, without its request id, and every argument error as "Validation error".
+  const logged = new WeakSet<object>();
+  const requestIds = new AsyncLocalStorage<string>();
 
   const requestIdPlugin: Plugin<GraphQLContext> = {
-    // Unexpected errors are logged here, where the request id is known, before masking
+    // Unexpected errors are logged here, once, where the request id is known, before masking
     // replaces them with a bare "Unexpected error." that carries the same id.
     onExecute() {
       return {
@@ -99,11 +138,11 @@ export function createApp(options: AppOptions): App {
                 originalError: original,
                 extensions: { ...error.extensions, requestId: args.contextValue.requestId },
               });
+              logged.add(errors[i]!);
               logger.error("unexpected error", {
                 requestId: args.contextValue.requestId,
                 path: error.path?.join("."),
-                error: original.message,
-                stack: original.stack,
+                ...describeError(original),
               });
             });
           }
@@ -112,7 +151,21 @@ export function createApp(options: AppOptions): App {
     },
   };
 
-  const graphiql = options.graphiql ?? false;
+  /** The parameters ./request-body.ts read, given to Yoga instead of its own body parser. */
+  const parsedBodyPlugin: Plugin<GraphQLContext, RequestScope> = {
+    onRequestParse({ serverContext, setRequestParser }) {
+      const params = (serverContext as Partial<RequestScope>).params;
+      if (params) setRequestParser(() => params);
+    },
+  };
+
+  const introspectionOff: Plugin = {
+    onValidate({ addValidationRule }) {
+      addValidationRule(noIntrospection);
+    },
+  };
+
+  const graphiql = http.graphiql ? (options.graphiql ?? false) : false;
   const renderGraphiQL = graphiql ? graphiql.render : undefined;
   const yoga = createYoga<RequestScope, GraphQLContext>({
     schema,
@@ -122,9 +175,16 @@ export function createApp(options: AppOptions): App {
     healthCheckEndpoint: "/_yoga-health",
     // CORS for every response, Yoga's or not, is set in one place: ./http-headers.ts.
     cors: false,
+    // Bodies are limited as they stream in by ./request-body.ts, on every path, and Yoga gets
+    // them parsed: its own limit would wrap a body that has already been read.
+    maxRequestBodySize: false,
     context: ({ db, requestId, graphCache, signal }) => ({ db, requestId, graphCache, signal }),
     plugins: [
+      parsedBodyPlugin,
+      // A GET runs a query only with a header a cross-site page cannot send without a preflight.
+      useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
       ...(limitsPlugins() as Plugin<GraphQLContext>[]),
+      ...(http.introspection ? [] : [introspectionOff as Plugin<GraphQLContext>]),
       requestIdPlugin,
       ...((options.plugins ?? []) as Plugin<GraphQLContext>[]),
     ],
@@ -146,46 +206,52 @@ export function createApp(options: AppOptions): App {
       debug: () => {},
       info: () => {},
       warn: (...args: unknown[]) => logger.info(String(args[0]), { args: args.slice(1).map(String) }),
-      error: (...args: unknown[]) => logger.error(String(args[0]), { args: args.slice(1).map(String) }),
+      error: (...args: unknown[]) => {
+        const [first] = args;
+        if (first instanceof Error && (logged.has(first) || !isUnexpected(first))) return;
+        logger.error("unexpected error", { requestId: requestIds.getStore(), ...describeError(first) });
+      },
     },
   });
 
   /** Every path but the preflight; the caller decorates what it returns. */
-  async function route(
-    request: Request,
-    requestId: string,
-    db: Executor,
-    signal: AbortSignal,
-  ): Promise<Response> {
+  async function route(request: Request, scope: Omit<RequestScope, "params">): Promise<Response> {
     const url = new URL(request.url);
     if (url.pathname === "/healthz") return Response.json({ status: "alive" });
-    if (url.pathname === "/metrics") {
+    if (url.pathname === "/metrics" && http.metrics) {
       return new Response(metricsText(graphCache), {
         headers: { "content-type": "text/plain; version=0.0.4" },
       });
     }
     if (url.pathname === "/readyz") {
       try {
-        await db.execute("select 1");
+        await scope.db.execute("select 1");
         return Response.json({ status: "ready", driver: database.driver });
       } catch (e) {
-        logger.error("readiness check failed", { requestId, error: (e as Error).message });
+        logger.error("readiness check failed", { requestId: scope.requestId, ...describeError(e) });
         return Response.json({ status: "unavailable" }, { status: 503 });
       }
     }
     // Not Response.redirect: its headers are immutable.
     if (url.pathname === "/") return new Response(null, { status: 302, headers: { location: "/graphql" } });
-    if (graphCache && url.pathname === "/graphql") {
+    let params: GraphQLParams | null = null;
+    if (url.pathname === "/graphql" && request.method === "POST") {
+      const body = await readGraphQLBody(request, http.maxBodyBytes);
+      if ("refusal" in body) return body.refusal;
+      params = body.params;
+    }
+    if (graphCache && params) {
       const cached = await cachedGraphResponse(
         request,
+        params,
         graphCache,
-        db,
-        async (r) => yoga.fetch(r, { requestId, db, graphCache: null, signal }),
+        scope.db,
+        async (r) => yoga.fetch(r, { ...scope, graphCache: null, params }),
         yoga.fetchAPI.Response,
       );
       if (cached) return cached;
     }
-    return yoga.fetch(request, { requestId, db, graphCache, signal });
+    return yoga.fetch(request, { ...scope, graphCache, params });
   }
 
   return {
@@ -200,11 +266,15 @@ export function createApp(options: AppOptions): App {
       try {
         connection = options.connect ? await options.connect() : null;
         const signal = AbortSignal.any([request.signal, AbortSignal.timeout(requestTimeoutMs)]);
-        response = await route(request, requestId, connection?.db ?? database.db, signal);
+        const db = connection?.db ?? database.db;
+        response = await requestIds.run(requestId, () =>
+          route(request, { requestId, db, graphCache, signal }),
+        );
       } catch (e) {
-        // Outside Yoga (the cached path, a connection that could not open): answered like a
-        // masked error, with the id that finds this log line.
-        logger.error("request failed", { requestId, error: (e as Error).message, stack: (e as Error).stack });
+        // The one catch outside Yoga (the cached path, a body that failed mid-stream, a
+        // connection that could not open): answered like a masked error, with the id that
+        // finds this log line, never with the error's own text.
+        logger.error("request failed", { requestId, ...describeError(e) });
         response = Response.json(
           {
             errors: [
@@ -216,7 +286,7 @@ export function createApp(options: AppOptions): App {
       } finally {
         if (connection) {
           const closing = connection.close().catch((e: Error) => {
-            logger.error("closing the request's connection failed", { requestId, error: e.message });
+            logger.error("closing the request's connection failed", { requestId, ...describeError(e) });
           });
           if (lifetime) lifetime.waitUntil(closing);
           else await closing;
@@ -224,82 +294,5 @@ export function createApp(options: AppOptions): App {
       }
       return decorate(request, response, requestId, cors);
     },
-  };
-}
-
-/** Prometheus text format: the graph cache's hits, misses, single-flight joins and errors. */
-function metricsText(cache: GraphCache | null): string {
-  const m = cache?.metrics ?? { hits: 0, misses: 0, joined: 0 };
-  const errors = cache && cache.store instanceof ResilientStore ? cache.store.errors : 0;
-  const store = cache?.store.kind ?? "none";
-  return [
-    "# HELP agentry_graph_cache_requests_total agentGraph reads by cache outcome.",
-    "# TYPE agentry_graph_cache_requests_total counter",
-    `agentry_graph_cache_requests_total{result="hit",store="${store}"} ${m.hits}`,
-    `agentry_graph_cache_requests_total{result="miss",store="${store}"} ${m.misses}`,
-    `agentry_graph_cache_requests_total{result="joined",store="${store}"} ${m.joined}`,
-    "# HELP agentry_cache_errors_total Cache store failures answered from the database instead.",
-    "# TYPE agentry_cache_errors_total counter",
-    `agentry_cache_errors_total{store="${store}"} ${errors}`,
-    "",
-  ].join("\n");
-}
-
-/**
- * Errors about the request raised where the schema has no union for them (a connection's
- * arguments, a limit): a GraphQL error with a code the client can branch on.
- */
-function clientError(error: unknown): GraphQLError | null {
-  const original = isGraphQLError(error) ? error.originalError : error;
-  if (!(original instanceof Error)) return null;
-  const where = whereOf(error);
-  if (Array.isArray((original as Partial<InputValidationError>).issues)) {
-    const issues = (original as InputValidationError).issues.map((i) => ({
-      path: (i.path ?? [])
-        .map((p) => (typeof p === "object" && p !== null ? String(p.key) : String(p)))
-        .join("."),
-      message: i.message,
-    }));
-    return new GraphQLError(issues.map((i) => `${i.path}: ${i.message}`).join("; "), {
-      ...where,
-      extensions: { code: "BAD_USER_INPUT", issues },
-    });
-  }
-  if (original.name === "NotFoundError") {
-    return new GraphQLError(original.message, { ...where, extensions: { code: "NOT_FOUND" } });
-  }
-  // Pothos' own refusals of what the client sent (a cursor that is not one: "Invalid base64
-  // string"), which were masked and logged as unexpected.
-  if (original.name === "PothosValidationError") {
-    return new GraphQLError(original.message, { ...where, extensions: { code: "BAD_USER_INPUT" } });
-  }
-  return null;
-}
-
-/** Errors that were not meant for the client: anything but a GraphQLError made on purpose. */
-function isUnexpected(error: unknown): boolean {
-  if (clientError(error)) return false;
-  if (!isGraphQLError(error)) return true;
-  // Yoga's own request errors (bad JSON, wrong method) carry an HTTP status.
-  if (error.extensions?.http) return false;
-  const original = error.originalError;
-  return Boolean(original) && !isGraphQLError(original);
-}
-
-/**
- * By name, not instanceof: graphql can be loaded twice (its CommonJS build by one package,
- * its ESM build by another), and an instanceof check then fails for errors made by the other.
- */
-function isGraphQLError(error: unknown): error is GraphQLError {
-  return error instanceof Error && error.name === "GraphQLError";
-}
-
-/** Where an error points, in the forms GraphQLError computes `locations` from. */
-function whereOf(error: unknown): Pick<GraphQLErrorOptions, "path" | "nodes" | "source" | "positions"> {
-  if (!isGraphQLError(error)) return {};
-  return {
-    ...(error.path ? { path: error.path } : {}),
-    ...(error.nodes ? { nodes: error.nodes } : {}),
-    ...(error.source && error.positions ? { source: error.source, positions: error.positions } : {}),
   };
 }

@@ -6,9 +6,11 @@
 // Our own plugin rather than @envelop/graphql-jit: that one caches the compiled query per
 // document, so `query A {…} query B {…}` asked for A answered whichever was compiled first.
 // Here the cache is per document and operation name, and only what graphql-jit runs the way
-// graphql-js does goes to graphql-jit: a query operation with valid variables. Anything else (a
-// mutation or subscription this schema has no root type for, variables graphql-js would refuse)
-// goes to Yoga's own executor, so its answer is the standard one the Worker gives.
+// graphql-js does goes to graphql-jit: a query operation with valid variables and no name
+// `__proto__`. Anything else (a mutation or subscription this schema has no root type for,
+// variables graphql-js would refuse, an alias `__proto__`, which graphql-jit's generated object
+// literals turn into a prototype: `{ __proto__: __typename }` answered `{}`) goes to Yoga's own
+// executor, so its answer is the standard one the Worker gives.
 // test/parity compares the two servers on a list of operations.
 import {
   type DocumentNode,
@@ -20,6 +22,7 @@ import {
   type OperationDefinitionNode,
   type Source,
   type SourceLocation,
+  visit,
 } from "graphql";
 import { type CompiledQuery, compileQuery, isCompiledQuery } from "graphql-jit";
 import type { Plugin } from "graphql-yoga";
@@ -41,7 +44,7 @@ export function jitPlugin(): Plugin {
     if (entry === undefined) {
       const operation = getOperationAST(args.document, args.operationName);
       entry = null;
-      if (operation?.operation === "query") {
+      if (operation?.operation === "query" && !namesProto(args.document)) {
         const result = compileQuery(args.schema, args.document, args.operationName ?? undefined);
         if (isCompiledQuery(result)) entry = { query: result.query, stringify: result.stringify, operation };
       }
@@ -68,6 +71,19 @@ export function jitPlugin(): Plugin {
       });
     },
   };
+}
+
+/** Whether a document has `__proto__` anywhere (an alias, a field, an argument's name). */
+function namesProto(document: DocumentNode): boolean {
+  const body = document.loc?.source.body;
+  if (body !== undefined) return body.includes("__proto__");
+  let found = false;
+  visit(document, {
+    Name(node) {
+      if (node.value === "__proto__") found = true;
+    },
+  });
+  return found;
 }
 
 /**

@@ -58,21 +58,14 @@ function normalizedDocument(query: string): string | null {
 
 export async function cachedGraphResponse(
   request: Request,
+  /** The POST's parameters, already read and checked (./request-body.ts). */
+  body: GraphQLBody,
   cache: GraphCache,
   db: Executor,
   answer: (request: Request) => Promise<Response>,
   /** Yoga's Response class: on Node its light ponyfill (a twentieth of undici's cost to build). */
   ResponseClass: typeof Response = Response,
 ): Promise<Response | null> {
-  if (request.method !== "POST" || !(request.headers.get("content-type") ?? "").includes("application/json"))
-    return null;
-  const raw = await request.clone().text();
-  let body: GraphQLBody;
-  try {
-    body = JSON.parse(raw) as GraphQLBody;
-  } catch {
-    return null;
-  }
   const document = cacheableDocument(body);
   if (!document) return null;
   const accept = request.headers.get("accept") ?? "";

@@ -37,6 +37,12 @@ describe.runIf(available)("GraphiQL in a browser", () => {
       if (!r.url().startsWith(server.url) && !r.url().startsWith("data:") && !r.url().startsWith("blob:"))
         external.push(r.url());
     });
+    // The page runs under the content security policy http-headers.ts gives HTML: anything
+    // it blocks (a script, a style, a worker GraphiQL needs) is reported on the console.
+    const blocked: string[] = [];
+    page.on("console", (m) => {
+      if (/Content Security Policy/i.test(m.text())) blocked.push(m.text());
+    });
     await page.goto(`${server.url}/graphql`);
     const editor = page
       .locator(".graphiql-query-editor .CodeMirror, .graphiql-query-editor .cm-editor, .graphiql-editor")
@@ -58,6 +64,7 @@ describe.runIf(available)("GraphiQL in a browser", () => {
     // show that the example catalog's agent came back.
     expect(text).toMatch(/"ref": "acme-platform\/api-designer", "description": "Designs HTTP APIs/);
     expect(external).toEqual([]);
+    expect(blocked).toEqual([]);
     await page.screenshot({ path: "test/browser/graphiql.png" }).catch(() => {});
   });
 });

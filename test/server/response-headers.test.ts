@@ -6,7 +6,13 @@ import { createNodeApp } from "../../src/node.js";
 import { loadExamplesIfEmpty } from "../../src/server/examples.js";
 import { captureLogger, listen } from "../support/app.js";
 import { driverCases, type TestDatabase } from "../support/databases.js";
-import { crossOriginPost, GRAPH_QUERY, headerProfile, SIMPLE_QUERY } from "../support/response-headers.js";
+import {
+  crossOriginPost,
+  GRAPH_QUERY,
+  headerProfile,
+  SECURITY_HEADERS,
+  SIMPLE_QUERY,
+} from "../support/response-headers.js";
 
 const [pglite] = await driverCases();
 
@@ -48,6 +54,7 @@ describe("response headers on Node", () => {
       "content-length": "<n>",
       "content-type": "application/graphql-response+json; charset=utf-8",
       "x-request-id": "<id>",
+      ...SECURITY_HEADERS,
     };
     for (const r of [miss, hit, off, plain]) expect(headerProfile(r.headers)).toEqual(expected);
     const bodies = await Promise.all([miss, hit, off].map((r) => r.json()));
@@ -84,6 +91,7 @@ describe("response headers on Node", () => {
       "access-control-max-age": "7200",
       vary: "Access-Control-Request-Headers",
       "x-request-id": "<id>",
+      ...SECURITY_HEADERS,
     });
     expect(r.headers.get("access-control-allow-credentials")).toBeNull();
   });

@@ -29,3 +29,11 @@ export function crossOriginPost(url: string, query: string, origin = "http://pag
     body: JSON.stringify({ query }),
   });
 }
+
+/** The security headers every non-HTML answer carries (src/server/http-headers.ts). */
+export const SECURITY_HEADERS = {
+  "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+  "referrer-policy": "no-referrer",
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "DENY",
+};

@@ -3,7 +3,13 @@
 // one Yoga computed, and so do the preflight and the Worker's own failure answer.
 import { describe, expect, inject, it } from "vitest";
 import worker from "../../src/worker.js";
-import { crossOriginPost, GRAPH_QUERY, headerProfile, SIMPLE_QUERY } from "../support/response-headers.js";
+import {
+  crossOriginPost,
+  GRAPH_QUERY,
+  headerProfile,
+  SECURITY_HEADERS,
+  SIMPLE_QUERY,
+} from "../support/response-headers.js";
 
 const env = inject("workerEnv");
 if (!env) console.warn("SKIPPED: PostgreSQL is not reachable; the workerd header tests are skipped");
@@ -27,6 +33,7 @@ describe.runIf(env)("response headers on the Worker", () => {
       "access-control-expose-headers": "x-request-id",
       "content-type": "application/graphql-response+json; charset=utf-8",
       "x-request-id": "<id>",
+      ...SECURITY_HEADERS,
     };
     for (const r of [miss, hit, off, plain]) expect(headerProfile(r.headers)).toEqual(expected);
     const bodies = await Promise.all([miss, hit, off].map((r) => r.json()));

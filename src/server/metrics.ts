@@ -1,0 +1,21 @@
+// GET /metrics: the Prometheus text the server exposes (switched off by AGENTRY_METRICS=off).
+import type { GraphCache } from "../cache/graph-cache.js";
+import { ResilientStore } from "../cache/resilient.js";
+
+/** Prometheus text format: the graph cache's hits, misses, single-flight joins and errors. */
+export function metricsText(cache: GraphCache | null): string {
+  const m = cache?.metrics ?? { hits: 0, misses: 0, joined: 0 };
+  const errors = cache && cache.store instanceof ResilientStore ? cache.store.errors : 0;
+  const store = cache?.store.kind ?? "none";
+  return [
+    "# HELP agentry_graph_cache_requests_total agentGraph reads by cache outcome.",
+    "# TYPE agentry_graph_cache_requests_total counter",
+    `agentry_graph_cache_requests_total{result="hit",store="${store}"} ${m.hits}`,
+    `agentry_graph_cache_requests_total{result="miss",store="${store}"} ${m.misses}`,
+    `agentry_graph_cache_requests_total{result="joined",store="${store}"} ${m.joined}`,
+    "# HELP agentry_cache_errors_total Cache store failures answered from the database instead.",
+    "# TYPE agentry_cache_errors_total counter",
+    `agentry_cache_errors_total{store="${store}"} ${errors}`,
+    "",
+  ].join("\n");
+}
