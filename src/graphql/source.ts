@@ -1,6 +1,6 @@
 // Source: where definitions come from (a folder, a repository, a marketplace).
 
-import { cursorToOffset, resolveOffsetConnection } from "@pothos/plugin-relay";
+import { resolveOffsetConnection } from "@pothos/plugin-relay";
 import { sql } from "drizzle-orm";
 import { rowsOf } from "../catalog/bulk.js";
 import type { Executor } from "../catalog/database.js";
@@ -48,6 +48,23 @@ export async function sourcesWhere(db: Executor, where = sql`true`): Promise<Sou
   return rowsOf<SourceRow>(rows);
 }
 
+/**
+ * The offset an offset cursor (`OffsetConnection:<n>` in base64, as Pothos makes them) holds,
+ * or null. Pothos' own cursorToOffset reads `-5`, `1e30` (as 1) and `abc` (as NaN) too, which
+ * gave pages of negative cursors or a silent empty page instead of an error.
+ */
+export function offsetOf(cursor: string): number | null {
+  if (cursor.length > 64 || !/^[A-Za-z0-9+/]*={0,2}$/.test(cursor)) return null;
+  let text: string;
+  try {
+    text = atob(cursor);
+  } catch {
+    return null;
+  }
+  const m = /^OffsetConnection:(0|[1-9]\d{0,8})$/.exec(text);
+  return m ? Number(m[1]) : null;
+}
+
 builder.queryField("sources", (t) =>
   t.connection(
     {
@@ -57,13 +74,8 @@ builder.queryField("sources", (t) =>
       complexity: (args) => ({ field: 1, multiplier: args.first ?? 10 }),
       resolve: async (_root, args, ctx) => {
         // A cursor from elsewhere is the client's mistake, not an unexpected error.
-        if (args.after) {
-          try {
-            cursorToOffset(args.after);
-          } catch {
-            throw invalidInput("after", "this cursor was not made by this query");
-          }
-        }
+        if (args.after && offsetOf(args.after) === null)
+          throw invalidInput("after", "this cursor was not made by this query");
         const rows = await sourcesWhere(ctx.db);
         const page = await resolveOffsetConnection({ args }, ({ limit, offset }) =>
           rows.slice(offset, offset + limit),

@@ -64,23 +64,54 @@ export function encodeCursor(order: string, key: string | number | null, id: num
   return Buffer.from(JSON.stringify([order, key, id]), "utf8").toString("base64url");
 }
 
-export function decodeCursor(cursor: string, order: string): { key: string | number | null; id: number } {
+/** Longer than any cursor this code makes (names are short; the key is the longest part). */
+const MAX_CURSOR_LENGTH = 4096;
+
+/**
+ * Text Postgres refuses as a text parameter (NUL) or that no catalog value holds (a lone
+ * surrogate half, which a driver would silently turn into U+FFFD).
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Whether a value can be sent as a text parameter and compared with catalog text. */
+export function isPlainText(value: unknown): value is string {
+  return typeof value === "string" && !value.includes("\u0000") && !LONE_SURROGATE.test(value);
+}
+
+/** The ids a bigint column holds that a JS number keeps exactly. */
+export function isRowId(value: unknown): value is number {
+  return Number.isSafeInteger(value);
+}
+
+/** The values an int4 column (or parameter cast to ::int) holds. */
+export function isInt4(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= -(2 ** 31) && (value as number) <= 2 ** 31 - 1;
+}
+
+/**
+ * A cursor's key and id, or InvalidCursorError: not base64url JSON of [order, key, id], made
+ * for another ordering, an id no bigint holds, or a key that `checkKey` refuses. Everything
+ * the keyset casts in SQL is checked here, so that a forged cursor is the client's error
+ * and never a statement Postgres fails (`'abc'::timestamptz`, a NUL in a text parameter).
+ */
+export function decodeCursor<K = string>(
+  cursor: string,
+  order: string,
+  checkKey: (key: unknown) => K | null = (key) => (isPlainText(key) ? (key as K) : null),
+): { key: K; id: number } {
   let parsed: unknown;
   try {
-    if (!/^[A-Za-z0-9_-]*$/.test(cursor)) throw new Error("not base64url");
+    if (cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]*$/.test(cursor))
+      throw new Error("not base64url");
     parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
   } catch {
     throw new InvalidCursorError(cursor);
   }
-  if (
-    !Array.isArray(parsed) ||
-    parsed.length !== 3 ||
-    parsed[0] !== order ||
-    !(parsed[1] === null || typeof parsed[1] === "string" || typeof parsed[1] === "number") ||
-    !Number.isSafeInteger(parsed[2])
-  )
+  if (!Array.isArray(parsed) || parsed.length !== 3 || parsed[0] !== order || !isRowId(parsed[2]))
     throw new InvalidCursorError(cursor);
-  return { key: parsed[1], id: parsed[2] };
+  const key = checkKey(parsed[1]);
+  if (key === null) throw new InvalidCursorError(cursor);
+  return { key, id: parsed[2] };
 }
 
 export interface Page<T> {

@@ -7,7 +7,7 @@ import type { Executor } from "../database.js";
 import { AGENT_COLUMNS, type AgentRow, type AgentSummary, toAgentSummary } from "./agents.js";
 import { InvalidArgumentError } from "./errors.js";
 import { exactlyNamed } from "./exact-name.js";
-import { checkCount, decodeCursor, encodeCursor, type Page, query } from "./internal.js";
+import { checkCount, decodeCursor, encodeCursor, isPlainText, type Page, query } from "./internal.js";
 
 export type AgentOrder = "NAME" | "UPDATED_AT" | "RELEVANCE";
 
@@ -64,7 +64,7 @@ export async function listAgents(db: Executor, args: ListAgentsArgs): Promise<Ag
   const text = filter.text?.trim() ? filter.text : null;
   if (order === "RELEVANCE" && text === null)
     throw new InvalidArgumentError("orderBy", "RELEVANCE needs a text filter");
-  const after = args.after ? decodeCursor(args.after, order) : null;
+  const after = args.after ? decodeCursor(args.after, order, KEY_OF[order]) : null;
 
   const where: SQL[] = [sql`a.deleted_at is null`];
   if (filter.source !== undefined)
@@ -100,14 +100,13 @@ export async function listAgents(db: Executor, args: ListAgentsArgs): Promise<Ag
       orderBy = sql`m.name collate "C", m.id`;
       sortKey = sql`m.name`;
       if (after)
-        keyset = sql`(m.name collate "C", m.id) > (${String(after.key)}::text collate "C", ${after.id}::bigint)`;
+        keyset = sql`(m.name collate "C", m.id) > (${after.key}::text collate "C", ${after.id}::bigint)`;
       break;
     case "UPDATED_AT":
       orderBy = sql`m.updated_at desc, m.id desc`;
       // to_json prints ISO 8601 with microseconds whatever the session's DateStyle.
       sortKey = sql`to_json(m.updated_at) #>> '{}'`;
-      if (after)
-        keyset = sql`(m.updated_at, m.id) < (${String(after.key)}::timestamptz, ${after.id}::bigint)`;
+      if (after) keyset = sql`(m.updated_at, m.id) < (${after.key}::timestamptz, ${after.id}::bigint)`;
       break;
     case "RELEVANCE": {
       // Exact name matches first, then by rank: the key is `exact:rank` (a cursor made before
@@ -115,8 +114,7 @@ export async function listAgents(db: Executor, args: ListAgentsArgs): Promise<Ag
       orderBy = sql`m.exact desc, m.rank desc, m.id`;
       sortKey = sql`m.exact || ':' || m.rank::text`;
       if (after) {
-        const key = String(after.key);
-        const [e, r] = key.includes(":") ? key.split(":", 2) : ["0", key];
+        const [e, r] = relevanceKey(after.key)!;
         const at = sql`(${e}::int, ${r}::real)`;
         keyset = sql`((m.exact, m.rank) < ${at} or ((m.exact, m.rank) = ${at} and m.id > ${after.id}::bigint))`;
       }
@@ -163,6 +161,58 @@ export async function listAgents(db: Executor, args: ListAgentsArgs): Promise<Ag
     endCursor: last ? encodeCursor(order, last.sort_key, Number(last.id)) : null,
     totalCount: total,
   };
+}
+
+/**
+ * What each ordering's keyset casts the cursor's key to, checked before any SQL: a forged
+ * cursor (valid base64url JSON with a key of its own) is an InvalidCursorError, never a
+ * statement Postgres fails on `'1e30'::timestamptz` or `'x'::real`.
+ */
+const KEY_OF: Record<AgentOrder, (key: unknown) => string | null> = {
+  NAME: (key) => (isPlainText(key) ? key : null),
+  UPDATED_AT: (key) => (typeof key === "string" && isTimestamp(key) ? key : null),
+  RELEVANCE: (key) => (relevanceKey(key) ? (key as string) : null),
+};
+
+/** A timestamptz as `to_json` prints one (ISO 8601, up to microseconds, with its offset). */
+const TIMESTAMP =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?(?:Z|[+-](\d{2})(?::?(\d{2}))?)$/;
+
+export function isTimestamp(key: string): boolean {
+  const m = TIMESTAMP.exec(key);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second, offsetHours, offsetMinutes] = m
+    .slice(1)
+    .map((v) => (v === undefined ? 0 : Number(v)));
+  const date = new Date(Date.UTC(year!, month! - 1, day!));
+  return (
+    year! >= 1 &&
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month! - 1 &&
+    date.getUTCDate() === day &&
+    hour! <= 23 &&
+    minute! <= 59 &&
+    second! <= 59 &&
+    offsetHours! <= 15 &&
+    offsetMinutes! <= 59
+  );
+}
+
+/** A float4 as Postgres prints one: finite and within real's range (it refuses 1e39 and 1e-46). */
+const REAL = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * A RELEVANCE key, `exact:rank` (exact 0 or 1), or the rank alone (cursors made before exact
+ * matches ranked first), as [exact, rank]; null when it is neither.
+ */
+export function relevanceKey(key: unknown): [string, string] | null {
+  if (typeof key !== "string") return null;
+  const m = /^(?:([01]):)?(.*)$/.exec(key)!;
+  const rank = m[2]!;
+  if (!REAL.test(rank)) return null;
+  const value = Math.abs(Number(rank));
+  if (!Number.isFinite(value) || value > 3.4e38 || (value !== 0 && value < 1.2e-38)) return null;
+  return [m[1] ?? "0", rank];
 }
 
 /** The page's order again, outside: a join does not keep the order of its inputs. */

@@ -50,7 +50,7 @@ export interface ListingArgs {
 function keyset(order: string, args: ListingArgs): SQL {
   if (!args.after) return sql`true`;
   const after = decodeCursor(args.after, order);
-  return sql`(x.name collate "C", x.id) > (${String(after.key)}::text collate "C", ${after.id}::bigint)`;
+  return sql`(x.name collate "C", x.id) > (${after.key}::text collate "C", ${after.id}::bigint)`;
 }
 
 function bySource(args: ListingArgs): SQL {

@@ -4,8 +4,17 @@
 // that pages cannot skip or repeat rows by (rows equal in every column are interchangeable).
 import { type SQL, sql } from "drizzle-orm";
 import type { Executor } from "../database.js";
-import { InvalidCursorError } from "./errors.js";
-import { checkCount, decodeCursor, encodeCursor, evidence, num, type Page, query } from "./internal.js";
+import {
+  checkCount,
+  decodeCursor,
+  encodeCursor,
+  evidence,
+  isInt4,
+  isPlainText,
+  num,
+  type Page,
+  query,
+} from "./internal.js";
 
 export type UnresolvedKind = "collaborator" | "skill" | "command";
 
@@ -38,14 +47,14 @@ export async function unresolvedReferences(
   args: UnresolvedArgs,
 ): Promise<Page<UnresolvedReference>> {
   checkCount("first", args.first);
-  const after = args.after ? decodeCursor(args.after, ORDER) : null;
+  const after = args.after ? decodeCursor(args.after, ORDER, unresolvedKey) : null;
   const filter: SQL =
     args.source !== undefined
       ? sql`where u.source_id = (select id from sources where name = ${args.source})`
       : sql``;
   let keyset: SQL = sql`true`;
   if (after) {
-    const [kind, name, line, n] = parseKey(args.after!, after.key);
+    const [kind, name, line, n] = after.key;
     keyset = sql`(m.agent_id, m.kind collate "C", m.name collate "C", m.line, m.n)
                    > (${after.id}::bigint, ${kind}::text collate "C", ${name}::text collate "C", ${line}::int, ${n}::int)`;
   }
@@ -92,20 +101,26 @@ export async function unresolvedReferences(
   };
 }
 
-function parseKey(cursor: string, key: string | number | null): [string, string, number, number] {
+/**
+ * The rest of an unresolved reference's key, `[kind, name, line, n]` as JSON text, or null:
+ * texts Postgres takes as text parameters, ints an int4 holds (they are cast ::int).
+ */
+function unresolvedKey(key: unknown): [string, string, number, number] | null {
+  if (typeof key !== "string") return null;
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(String(key));
-    if (
-      Array.isArray(parsed) &&
-      parsed.length === 4 &&
-      typeof parsed[0] === "string" &&
-      typeof parsed[1] === "string" &&
-      Number.isSafeInteger(parsed[2]) &&
-      Number.isSafeInteger(parsed[3])
-    )
-      return parsed as [string, string, number, number];
+    parsed = JSON.parse(key);
   } catch {
-    // fall through
+    return null;
   }
-  throw new InvalidCursorError(cursor);
+  if (
+    Array.isArray(parsed) &&
+    parsed.length === 4 &&
+    isPlainText(parsed[0]) &&
+    isPlainText(parsed[1]) &&
+    isInt4(parsed[2]) &&
+    isInt4(parsed[3])
+  )
+    return parsed as [string, string, number, number];
+  return null;
 }
