@@ -8,6 +8,7 @@ import { parseDefinition } from "../definitions/index.js";
 import { builder } from "./builder.js";
 import { CollaborationKindEnum, CollaborationRef, KINDS_DESCRIPTION } from "./collaboration.js";
 import type { GraphQLContext } from "./context.js";
+import { COST } from "./costs.js";
 import { ERROR_TYPES, invalidInput } from "./errors.js";
 import { AgentCommandRef, AgentExampleRef, AgentSectionRef, AgentSkillRef, DiagnosticRef } from "./facts.js";
 import { load } from "./loaders.js";
@@ -114,7 +115,11 @@ AgentRef.implement({
       description: "Slash commands the body names, e.g. `/delivery:release-notes`.",
       resolve: (a, _args, ctx) => load.commands(ctx).load(a.id),
     }),
-    sections: t.field({ type: [AgentSectionRef], resolve: (a, _args, ctx) => load.sections(ctx).load(a.id) }),
+    sections: t.field({
+      type: [AgentSectionRef],
+      complexity: { field: COST.sections, multiplier: 8 },
+      resolve: (a, _args, ctx) => load.sections(ctx).load(a.id),
+    }),
     examples: t.field({
       type: [AgentExampleRef],
       description: "The `<example>` blocks of the description, structured.",
@@ -163,6 +168,7 @@ AgentRef.implement({
       description:
         "What changed between two revisions of this agent, by revision number. Defaults: the previous and the current one.",
       errors: { types: ERROR_TYPES },
+      complexity: COST.diff,
       args: {
         from: t.arg.int({ required: false, validate: revisionNumber }),
         to: t.arg.int({ required: false, validate: revisionNumber }),
@@ -181,11 +187,13 @@ AgentRef.implement({
     }),
     markdown: t.string({
       description: "The exact text of the file's current revision.",
+      complexity: COST.markdown,
       resolve: async (a, _args, ctx) => (await load.markdown(ctx).load(a.id)) ?? "",
     }),
     diagnostics: t.field({
       type: [DiagnosticRef],
       description: "What the reader noticed in the file: warnings and notes, with line and column.",
+      complexity: { field: COST.diagnostics, multiplier: 10 },
       resolve: async (a, _args, ctx) => {
         const text = (await load.markdown(ctx).load(a.id)) ?? "";
         return parseDefinition(text, { path: a.path, kind: "agent" }).diagnostics;

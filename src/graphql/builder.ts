@@ -8,9 +8,9 @@ import ErrorsPlugin from "@pothos/plugin-errors";
 import FederationPlugin from "@pothos/plugin-federation";
 import RelayPlugin from "@pothos/plugin-relay";
 import ValidationPlugin from "@pothos/plugin-validation";
-import { GraphQLError, type GraphQLSchema } from "graphql";
+import type { GraphQLSchema } from "graphql";
 import type { GraphQLContext } from "./context.js";
-import { LIMITS } from "./limits.js";
+import { DeadlinePlugin } from "./deadline.js";
 
 /**
  * Puts the fields of the AST nodes that plugin-directives makes in name order, as `sortSchema`
@@ -53,6 +53,7 @@ declare global {
     export interface Plugins<Types extends SchemaTypes> {
       sortedAst: SortedAstPlugin<Types>;
       forwardOnly: ForwardOnlyPlugin<Types>;
+      deadline: DeadlinePlugin<Types>;
     }
   }
 }
@@ -61,6 +62,7 @@ declare global {
 const registered = (SchemaBuilder as unknown as { plugins: Record<string, unknown> }).plugins;
 if (!registered.sortedAst) SchemaBuilder.registerPlugin("sortedAst", SortedAstPlugin);
 if (!registered.forwardOnly) SchemaBuilder.registerPlugin("forwardOnly", ForwardOnlyPlugin);
+if (!registered.deadline) SchemaBuilder.registerPlugin("deadline", DeadlinePlugin);
 
 export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
@@ -74,8 +76,10 @@ export const builder = new SchemaBuilder<{
 }>({
   // Errors before Validation: argument validation failures become InvalidInputError results.
   // Directives and Federation last (they wrap no resolvers of ours): entity keys and the
-  // subgraph schema, see federation.ts.
+  // subgraph schema, see federation.ts. Deadline first, so that its check wraps all the others
+  // (wrapResolve hooks nest first plugin outermost).
   plugins: [
+    "deadline",
     ErrorsPlugin,
     ValidationPlugin,
     RelayPlugin,
@@ -90,7 +94,10 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: "omit",
     cursorType: "String",
-    nodesOnConnection: true,
+    // A connection's cost already multiplies its selection by `first`: its edges and nodes
+    // lists add no multiplier of their own (the default for a list is 10).
+    nodesOnConnection: { complexity: { field: 0, multiplier: 1 } },
+    edgesFieldOptions: { complexity: { field: 0, multiplier: 1 } },
     // Ours, in node.ts: an id that names nothing answers null instead of failing.
     nodeQueryOptions: false,
     nodesQueryOptions: false,
@@ -98,20 +105,10 @@ export const builder = new SchemaBuilder<{
     pageInfoTypeOptions: { shareable: true },
     // Connections report totalCount where they can; see each connection.
   },
-  complexity: {
-    defaultComplexity: 1,
-    defaultListMultiplier: 10,
-    limit: { complexity: LIMITS.maxComplexity, depth: LIMITS.maxDepth, breadth: LIMITS.maxBreadth },
-    complexityError: (kind, result) => {
-      const k = String(kind).toLowerCase() as "depth" | "breadth" | "complexity";
-      const asked = result[k];
-      const max =
-        k === "depth" ? result.maxDepth : k === "breadth" ? result.maxBreadth : result.maxComplexity;
-      return new GraphQLError(`query ${k} ${asked} exceeds the limit of ${max}`, {
-        extensions: { code: "QUERY_TOO_COMPLEX", limit: k, max, asked },
-      });
-    },
-  },
+  // The costs of fields: their `complexity` annotations, read by the query budget
+  // (query-budget.ts) before validation. The plugin's own check, at execution, is off: it ran
+  // after graphql-jit had compiled the query, and walks fragments without memoization.
+  complexity: { defaultComplexity: 1, defaultListMultiplier: 10, disabled: true },
   // Argument validation runs before the resolver; this lets its failures be typed results too
   // (we have no authorization hooks that validation could run ahead of).
   errors: { directResult: true, unsafelyHandleInputErrors: true },

@@ -3,6 +3,7 @@ import { type CommandListing, listCommands, listSkills, listTools } from "../cat
 import { AgentRef, loadAgent } from "./agent.js";
 import { builder } from "./builder.js";
 import { asInput, connectionOf, pageArgs } from "./connections.js";
+import { COST, pageCost } from "./costs.js";
 import { SourceRef } from "./source.js";
 import { ToolKindEnum } from "./tool.js";
 
@@ -66,7 +67,7 @@ builder.queryField("skills", (t) =>
       description: "Skill files, by name.",
       args: { source: t.arg.string({ required: false }) },
       validate: pageArgs,
-      complexity: (args) => ({ field: 2, multiplier: args.first ?? 20 }),
+      complexity: (args) => pageCost(COST.smallPage, args.first),
       resolve: async (_root, args, ctx) =>
         connectionOf(
           await asInput(() =>
@@ -89,7 +90,7 @@ builder.queryField("commands", (t) =>
       description: "Slash command files, by name.",
       args: { source: t.arg.string({ required: false }) },
       validate: pageArgs,
-      complexity: (args) => ({ field: 2, multiplier: args.first ?? 20 }),
+      complexity: (args) => pageCost(COST.smallPage, args.first),
       resolve: async (_root, args, ctx) =>
         connectionOf(
           await asInput(() =>
@@ -111,7 +112,7 @@ builder.queryField("tools", (t) =>
       type: ToolRef,
       description: "Tools that live agents list, by name, with how many list each.",
       validate: pageArgs,
-      complexity: (args) => ({ field: 2, multiplier: args.first ?? 20 }),
+      complexity: (args) => pageCost(COST.toolsPage, args.first),
       resolve: async (_root, args, ctx) =>
         connectionOf(
           await asInput(() => listTools(ctx.db, { first: args.first ?? 20, after: args.after ?? null })),

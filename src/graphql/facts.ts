@@ -9,6 +9,7 @@ import type {
 } from "../catalog/reads/index.js";
 import type { Diagnostic } from "../definitions/index.js";
 import { builder } from "./builder.js";
+import { COST } from "./costs.js";
 
 export const EvidenceRef = builder.objectRef<Evidence>("Evidence").implement({
   description: "Where a fact was read: a 1-based line of the file and that line's text.",
@@ -52,8 +53,14 @@ export const AgentSectionRef = builder.objectRef<AgentSection>("AgentSection").i
     level: t.exposeInt("level"),
     line: t.exposeInt("line"),
     endLine: t.exposeInt("endLine"),
-    text: t.exposeString("text", { description: "The section's text after its heading." }),
-    markdown: t.exposeString("markdown", { description: "The section's lines exactly as in the file." }),
+    text: t.exposeString("text", {
+      description: "The section's text after its heading.",
+      complexity: COST.sectionText,
+    }),
+    markdown: t.exposeString("markdown", {
+      description: "The section's lines exactly as in the file.",
+      complexity: COST.sectionText,
+    }),
   }),
 });
 

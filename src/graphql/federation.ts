@@ -23,6 +23,7 @@ import { AgentRef } from "./agent.js";
 import { builder } from "./builder.js";
 import { SkillRef, ToolRef } from "./catalog-entities.js";
 import type { GraphQLContext } from "./context.js";
+import { COST } from "./costs.js";
 import { SourceRef } from "./source.js";
 
 /** The federation spec version the subgraph links (and the directives it imports). */
@@ -176,7 +177,11 @@ builder.queryField("_entities", (t) =>
     type: [EntityUnion],
     nullable: { list: false, items: true },
     args: { representations: t.arg({ type: [AnyScalar], required: true }) },
-    complexity: (args) => ({ field: 1, multiplier: Math.max(args.representations.length, 1) }),
+    // Each representation is a lookup (COST.entity) and multiplies the selection.
+    complexity: (args) => {
+      const n = Math.max(args.representations.length, 1);
+      return { field: n * COST.entity, multiplier: n };
+    },
     resolve: (_root, args, ctx, info) => resolveEntities(args.representations, ctx, info) as never,
   }),
 );

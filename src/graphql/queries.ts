@@ -22,6 +22,7 @@ import { builder } from "./builder.js";
 import { CollaborationKindEnum, CollaborationRef, KINDS_DESCRIPTION } from "./collaboration.js";
 import { asInput, connectionOf, pageArgs } from "./connections.js";
 import type { GraphQLContext } from "./context.js";
+import { COST, GRAPH_EDGES_PER_NODE, graphCost, pageCost, pathCost } from "./costs.js";
 import { ERROR_TYPES } from "./errors.js";
 import { EvidenceRef } from "./facts.js";
 import { LIMITS } from "./limits.js";
@@ -84,7 +85,15 @@ builder.queryField("agents", (t) =>
         orderBy: t.arg({ type: AgentOrderEnum, required: false, defaultValue: "NAME" }),
       },
       validate: pageArgs,
-      complexity: (args) => ({ field: 2, multiplier: args.first ?? 20 }),
+      complexity: (args) =>
+        pageCost(
+          args.filter?.text
+            ? COST.agentsSearch
+            : args.orderBy === "UPDATED_AT"
+              ? COST.agentsByUpdate
+              : COST.agentsPage,
+          args.first,
+        ),
       resolve: async (_root, args, ctx) => {
         const filter = Object.fromEntries(
           Object.entries(args.filter ?? {}).filter(([, v]) => v !== null && v !== undefined),
@@ -151,12 +160,22 @@ async function withAgents(
 const AgentGraphRef = builder.objectRef<GraphResult>("AgentGraph").implement({
   description: "The agents within `depth` hops of the roots and every edge among them.",
   fields: (t) => ({
-    nodes: t.field({ type: [GraphNodeRef], resolve: (g) => g.nodes }),
-    edges: t.field({ type: [CollaborationRef], resolve: (g) => g.edges }),
+    // agentGraph's cost already multiplies this selection by its estimated node count.
+    nodes: t.field({
+      type: [GraphNodeRef],
+      complexity: { field: 0, multiplier: 1 },
+      resolve: (g) => g.nodes,
+    }),
+    edges: t.field({
+      type: [CollaborationRef],
+      complexity: { field: 0, multiplier: GRAPH_EDGES_PER_NODE },
+      resolve: (g) => g.edges,
+    }),
     truncated: t.exposeBoolean("truncated", {
       description: "More agents were reachable than the node budget allowed; the nearest were kept.",
+      complexity: 0,
     }),
-    nodeBudget: t.exposeInt("nodeBudget"),
+    nodeBudget: t.exposeInt("nodeBudget", { complexity: 0 }),
   }),
 });
 
@@ -187,7 +206,7 @@ builder.queryField("agentGraph", (t) =>
       kinds: t.arg({ type: [CollaborationKindEnum], required: false, description: KINDS_DESCRIPTION }),
       direction: t.arg({ type: DirectionEnum, required: false, defaultValue: "both" }),
     },
-    complexity: 50,
+    complexity: (args) => graphCost(args.roots?.length ?? 1, args.depth ?? 2),
     resolve: async (_root, args, ctx, info) => {
       const params = {
         roots: args.roots,
@@ -227,6 +246,9 @@ builder.queryField("agentGraph", (t) =>
 );
 
 // collaborationPath: the shortest chain of edges between two agents.
+
+const PATH_DEPTH_DEFAULT = 4;
+const PATH_DEPTH_MAX = 5;
 
 const StepDirectionEnum = builder.enumType("StepDirection", {
   values: {
@@ -268,20 +290,26 @@ builder.queryField("collaborationPath", (t) =>
       from: t.arg.string({ required: true, validate: ref }),
       to: t.arg.string({ required: true, validate: ref }),
       kinds: t.arg({ type: [CollaborationKindEnum], required: false, description: KINDS_DESCRIPTION }),
-      maxDepth: t.arg.int({ required: false, defaultValue: 6, validate: z.number().int().min(1).max(8) }),
+      // At most 5 and 4 by default (it was 8 and 6): a walk between two agents with no path
+      // took 1.7 s at 5 and over 5 s at 6 on 100,000 agents (costs.ts).
+      maxDepth: t.arg.int({
+        required: false,
+        defaultValue: PATH_DEPTH_DEFAULT,
+        validate: z.number().int().min(1).max(PATH_DEPTH_MAX, `at most ${PATH_DEPTH_MAX}`),
+      }),
       directed: t.arg.boolean({
         required: false,
         defaultValue: false,
         description: "Follow edges only from → to (peers either way).",
       }),
     },
-    complexity: 50,
+    complexity: (args) => pathCost(args.maxDepth ?? PATH_DEPTH_DEFAULT),
     resolve: async (_root, args, ctx) => {
       const [from, to] = await getAgentsByRefs(ctx.db, [args.from, args.to]);
       if (!from) throw new NotFoundError("agent", args.from);
       if (!to) throw new NotFoundError("agent", args.to);
       return collaborationPath(ctx.db, from.id, to.id, {
-        maxDepth: args.maxDepth ?? 6,
+        maxDepth: args.maxDepth ?? PATH_DEPTH_DEFAULT,
         directed: args.directed ?? false,
         ...(args.kinds ? { kinds: args.kinds as CollaborationKind[] } : {}),
       });
@@ -319,7 +347,7 @@ builder.queryField("unresolvedReferences", (t) =>
       description: "References that point at nothing, in pages: collaborators, skills and commands.",
       args: { source: t.arg.string({ required: false }) },
       validate: pageArgs,
-      complexity: (args) => ({ field: 2, multiplier: args.first ?? 20 }),
+      complexity: (args) => pageCost(COST.unresolvedPage, args.first),
       resolve: async (_root, args, ctx) => {
         const page = await asInput(() =>
           unresolvedReferences(ctx.db, {
