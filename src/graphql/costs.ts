@@ -21,13 +21,16 @@ export const COST = {
   /** One entity of `_entities` (or a node): a row read by id, 0.2 ms each in batches of 100. */
   entity: 10,
   /**
-   * A page of `agents`: the keyset page and the count of the filtered set, 160–210 ms on
-   * 100,000 agents whatever `first` is; by UPDATED_AT 374 ms; a full-text filter of common
-   * words 1.2–1.9 s (a rare word: 17 ms, but the text does not tell which it is).
+   * A page of `agents`: the keyset page and the count of the filtered set, 110–210 ms on
+   * 100,000 agents whatever `first` is; by UPDATED_AT 374 ms. A full-text filter of words
+   * every agent has: 0.8–1.3 s for a page of 1 and 1.9–2.8 s for 100, about 11 ms more per
+   * row (a rare word: 17–25 ms, but the text does not tell which it is). So a search costs
+   * its base and 600 a row: at most 90 rows fit in one request.
    */
   agentsPage: 10_000,
   agentsByUpdate: 10_000,
-  agentsSearch: 90_000,
+  agentsSearch: 45_000,
+  agentsSearchRow: 600,
   /** unresolvedReferences: 1.4–2.0 s for any page on 100,000 agents. */
   unresolvedPage: 95_000,
   /** tools: counted over every live agent, 366–441 ms. */

@@ -85,15 +85,13 @@ builder.queryField("agents", (t) =>
         orderBy: t.arg({ type: AgentOrderEnum, required: false, defaultValue: "NAME" }),
       },
       validate: pageArgs,
-      complexity: (args) =>
-        pageCost(
-          args.filter?.text
-            ? COST.agentsSearch
-            : args.orderBy === "UPDATED_AT"
-              ? COST.agentsByUpdate
-              : COST.agentsPage,
-          args.first,
-        ),
+      complexity: (args) => {
+        if (args.filter?.text) {
+          const page = pageCost(COST.agentsSearch, args.first);
+          return { ...page, field: page.field + COST.agentsSearchRow * page.multiplier };
+        }
+        return pageCost(args.orderBy === "UPDATED_AT" ? COST.agentsByUpdate : COST.agentsPage, args.first);
+      },
       resolve: async (_root, args, ctx) => {
         const filter = Object.fromEntries(
           Object.entries(args.filter ?? {}).filter(([, v]) => v !== null && v !== undefined),

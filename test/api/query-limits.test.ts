@@ -48,10 +48,14 @@ describe("the cost of an operation", () => {
   it("costs a search as a search, and a connection by its first", () => {
     const page = (args: string) => tally(`{ agents(${args}) { nodes { name } } }`).cost;
     expect(page(`first: 10`)).toBe(COST.agentsPage + 10);
-    expect(page(`first: 10, filter: { text: "design" }`)).toBe(COST.agentsSearch + 10);
+    expect(page(`first: 10, filter: { text: "design" }`)).toBe(
+      COST.agentsSearch + 10 * COST.agentsSearchRow + 10,
+    );
     expect(
       tally(`query ($f: AgentFilter) { agents(filter: $f) { nodes { name } } }`, { f: { text: "x" } }).cost,
-    ).toBe(COST.agentsSearch + 20);
+    ).toBe(COST.agentsSearch + 20 * COST.agentsSearchRow + 20);
+    expect(page(`first: 100, filter: { text: "design" }`)).toBeGreaterThan(LIMITS.maxCost);
+    expect(page(`first: 90, filter: { text: "design" }`)).toBeLessThanOrEqual(LIMITS.maxCost);
   });
 
   it("measures each fragment once and counts it at every spread", () => {
