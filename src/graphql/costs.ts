@@ -35,8 +35,9 @@ export const COST = {
   unresolvedPage: 95_000,
   /** tools: counted over every live agent, 366–441 ms. */
   toolsPage: 20_000,
-  /** skills, commands: 2–10 ms. sources: 72 ms (an agent count per source). */
+  /** skills, commands: 2–10 ms. */
   smallPage: 500,
+  /** sources: 72 ms (an agent count per source); source.ts still costs it 1 + its page. */
   sourcesPage: 3_500,
 } as const;
 
