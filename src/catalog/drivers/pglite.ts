@@ -1,6 +1,8 @@
 // Embedded PostgreSQL (WASM): the default, in AGENTRY_DATA_DIR or in memory. A data folder is
 // held by one process at a time (./data-dir-lock.ts): two PGlite instances on one folder
 // corrupt it.
+// Timeouts (DatabaseConfig.timeouts) do not apply: there is no connection to wait for and no
+// server that can hang apart from this process, and PGlite runs one statement at a time.
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle } from "drizzle-orm/pglite";
 import { migrate } from "drizzle-orm/pglite/migrator";
@@ -56,6 +58,11 @@ export async function openPglite(config: DatabaseConfig, options: DatabaseOption
       migrate: () =>
         migrate(db as never, { migrationsFolder: options.migrationsFolder ?? DEFAULT_MIGRATIONS }),
       advisoryLock,
+      // In the process: nothing to cancel, and no network to hang. PGlite has one connection, so
+      // a ping waits behind a long statement; readiness stops waiting at its own timeout.
+      ping: async () => {
+        await client.query("select 1");
+      },
       close: async () => {
         try {
           await client.close();
