@@ -10,7 +10,7 @@
 //    graphql-js's own rules and long before graphql-jit compiles anything in onExecute.
 // A refusal is thrown as a GraphQL error with HTTP 400, never cached as a validation result:
 // the cost depends on the variables, which the validation cache does not key on.
-import { type DocumentNode, GraphQLError, type GraphQLSchema, parse } from "graphql";
+import { type DocumentNode, GraphQLError, type GraphQLSchema } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { ArgumentShape } from "../graphql/argument-values.js";
 import { variableValues } from "../graphql/argument-values.js";
@@ -82,10 +82,12 @@ export function limitsPlugin(): Plugin {
           `query of ${length} characters exceeds the limit of ${LIMITS.maxQueryChars}`,
         );
     },
-    onParse({ setParseFn }) {
+    onParse({ parseFn, setParseFn }) {
+      // Yoga's own parse, with a token limit: its syntax errors stay the ones Yoga answers 400
+      // to (a parse of another copy of graphql made errors it did not recognise: HTTP 500).
       setParseFn((source, options) => {
         try {
-          return parse(source, { ...options, maxTokens: LIMITS.maxTokens });
+          return parseFn(source, { ...options, maxTokens: LIMITS.maxTokens });
         } catch (e) {
           // graphql 16 words it "Document contains more that 5000 tokens".
           if (e instanceof Error && /Document contains more \w+ \d+ tokens/.test(e.message))
