@@ -33,7 +33,7 @@ export interface NamedTarget {
  * - loose: also one capitalised word ("Passing to QA", "Handing off to Architect").
  */
 export type Certainty = "marked" | "strict" | "titled" | "loose";
-const RANK: Record<Certainty, number> = { marked: 0, strict: 1, titled: 2, loose: 3 };
+export const RANK: Record<Certainty, number> = { marked: 0, strict: 1, titled: 2, loose: 3 };
 
 const MARKED = /^(?:\*\*([^*]+)\*\*|__([^_]+)__|`([^`]+)`|\*([^*]+)\*)/;
 const AT_NAME = /^@([A-Za-z][\w-]*)/;

@@ -128,13 +128,22 @@ function strayCloser(lines: readonly Line[], i: number, info: string): boolean {
 // Leading words that are symbols: emoji, or emoji mis-decoded as Windows-1252 ("ðŸ§ ", "âš¡").
 const LEADING_SYMBOLS = /^(?:(?:[^\p{L}\p{N}\s]+|[ðâïÃ][\u0080-\uFFFF]{1,3})[\s\u00a0]*)+/u;
 
+const ASCII_TITLE = /^[A-Za-z0-9][ -~\t]*$/;
+
 /**
  * A heading's title without emoji (including emoji that went through a wrong encoding and came
  * out as "ðŸ§ "), Markdown markup or a trailing colon.
  */
 export function cleanTitle(raw: string): string {
-  return raw
-    .replace(/\*\*|__|`/g, "")
+  const plain =
+    raw.includes("*") || raw.includes("_") || raw.includes("`") ? raw.replace(/\*\*|__|`/g, "") : raw;
+  // Most titles are ASCII and start with a letter or digit: no symbols to remove.
+  if (ASCII_TITLE.test(plain))
+    return plain
+      .replace(/[\s:]+$/, "")
+      .replace(/\s{2,}/g, " ")
+      .trim();
+  return plain
     .replace(LEADING_SYMBOLS, "")
     .replace(/\p{Extended_Pictographic}|\uFE0F|\u200D/gu, "")
     .replace(/[\s:]+$/, "")

@@ -19,8 +19,11 @@ export function readDelegation(self: string, lines: readonly BodyLine[], push: P
     const line = lines[i]!;
     const t = line.text;
     const here = { evidence: { line: line.index + 1, text: t }, section: null };
-    if (/:|=|<agent>/i.test(t)) {
-      const m = ASSIGN.exec(t) ?? SUBAGENT_TYPE.exec(t) ?? AGENT_TAG.exec(t);
+    if (t.includes(":") || t.includes("=") || t.includes("<")) {
+      const m =
+        ASSIGN.exec(t) ??
+        (t.includes("_") ? SUBAGENT_TYPE.exec(t) : null) ??
+        (t.includes("<") ? AGENT_TAG.exec(t) : null);
       const n = m ? nameAt(m[1]!.replace(/^["'`]|["'`,]$/g, ""), "strict") : null;
       if (n) push(edgeTo("out", self, n, here));
     }

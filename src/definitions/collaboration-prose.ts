@@ -43,7 +43,15 @@ const POSITIONS: Record<string, Direction> = {
 // none of them is skipped before any verb is looked for (half the corpus's units).
 const ROLE_WORD =
   /(?:engineer|architect|reviewer|developer|designer|writer|analyst|auditor|specialist|manager|planner|tester|orchestrator|strategist|expert|coordinator|lead|judge)s?\b|\bto (?:the )?[A-Z]/;
-function mayName(t: string): boolean {
+function mayName(text: string): boolean {
+  // A leading bold label ("**Scope**: …") is not markup a name after a verb could be in: half
+  // the units of free prose are "**Label**: plain words" and were read for nothing. (Its own
+  // words still count: "**Delegate to `x`**".)
+  const c = text.charCodeAt(0);
+  const label = c === 42 || c === 96 ? LEAD_LABEL.exec(text) : null;
+  const t = label
+    ? `${label[0].slice(label[0].startsWith("**") ? 2 : 1, label[0].startsWith("**") ? -2 : -1)} ${text.slice(label[0].length)}`
+    : text;
   if (t.includes("*") || t.includes("`") || t.includes("-") || t.includes("@")) return true;
   if (t.includes("agent") || t.includes("Team")) return true;
   // Plain words name an agent only after "to", "from", "hands off" or "message".
@@ -51,6 +59,7 @@ function mayName(t: string): boolean {
     return false;
   return ROLE_WORD.test(t);
 }
+const LEAD_LABEL = /^(?:\*\*[^*]+\*\*|`[^`]+`)/;
 const LEAD_HINT = /agents|collaboration|works well/i;
 const CHAIN_ARROW = /\s*(?:→|->|⟶|=>|â†’)\s*/;
 const VS = /\bvs\.?\s+/gi;
@@ -84,12 +93,16 @@ export function readProse(self: string, body: ScannedBody, skip: ReadonlySet<num
     if (owned) continue;
     if (isItem && k >= 0 && directory[k] && unit.parent === -1 && readDirectoryItem(self, unit, push))
       continue;
-    if (!mayName(unit.indent >= 0 ? content(unit).text : unit.text)) continue;
-    readFreeUnit(self, unit, units, u, push);
+    const c = content(unit);
+    // Workflow positions ("**After**: Database Architect") name agents in their label's text.
+    const position = c.text.startsWith("**") && isPosition(c.text);
+    if (!position && !mayName(c.text)) continue;
+    readFreeUnit(self, unit, c, units, u, push);
   }
 }
 
 function content(unit: Unit): { text: string; at: number } {
+  if (unit.indent < 0) return { text: unit.text, at: 0 };
   const b = BULLET.exec(unit.text);
   return b ? { text: unit.text.slice(b[0].length), at: b[0].length } : { text: unit.text, at: 0 };
 }
@@ -156,11 +169,18 @@ function readDirectoryItem(self: string, unit: Unit, push: Push): boolean {
   return true;
 }
 
-function readFreeUnit(self: string, unit: Unit, units: readonly Unit[], u: number, push: Push): void {
-  const { text: raw, at } = content(unit);
+function readFreeUnit(
+  self: string,
+  unit: Unit,
+  { text: raw, at }: { text: string; at: number },
+  units: readonly Unit[],
+  u: number,
+  push: Push,
+): void {
   if (/^["“]/.test(raw)) return;
   const text = blankQuotes(raw);
-  const p = text.startsWith("**") ? POSITION.exec(text) : null;
+  const key = text.startsWith("**") ? positionKey(text) : null;
+  const p = key !== null && Object.hasOwn(POSITIONS, key) ? POSITION.exec(text) : null;
   const direction = p ? POSITIONS[p[1]!.trim().toLowerCase()] : undefined;
   if (p && direction) {
     const offset = at + text.length - p[2]!.length;
@@ -180,6 +200,22 @@ function readFreeUnit(self: string, unit: Unit, units: readonly Unit[], u: numbe
   }
   for (const e of verbEdges(text, false))
     push(edgeTo(e.direction, self, e.target, where(unit, at + e.index)));
+}
+
+/**
+ * The bold label a text starts with, as POSITION would read it ("**After:**" → "after"), found
+ * without the expression: most bold labels are not positions.
+ */
+function positionKey(text: string): string | null {
+  const j = text.indexOf("*", 2);
+  if (j <= 2 || text.charCodeAt(j + 1) !== 42) return null;
+  const end = text.charCodeAt(j - 1) === 58 && j > 3 ? j - 1 : j;
+  return text.slice(2, end).trim().toLowerCase();
+}
+
+function isPosition(text: string): boolean {
+  const key = positionKey(text);
+  return key !== null && Object.hasOwn(POSITIONS, key);
 }
 
 /** `**Flow**: a → b → c`: every part a name, each hands off to the next. */

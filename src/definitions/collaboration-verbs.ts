@@ -7,7 +7,7 @@
 // How sure the name must look depends on the verb and on where the sentence stands: a list
 // titled "Integration with other agents" names agents, free prose mostly does not
 // (see Certainty in ./agent-names.ts).
-import { type Certainty, type NamedTarget, namesAt } from "./agent-names.js";
+import { type Certainty, type NamedTarget, namesAt, RANK } from "./agent-names.js";
 
 export type Direction = "out" | "in" | "peer";
 
@@ -167,19 +167,25 @@ const TO_AN_AGENT = /\bto[ \t]+(?=(?:the[ \t]+)?[\w-]+(?:[ \t]+[\w-]+)?[ \t]+(?:
 // prose would otherwise pass through 20 expressions, which made the reader twice as slow
 // (readProse took 97 ms of a 170 ms pass over the corpus, measured with performance.now()).
 const heads: string[] = [];
-const proseHeads: string[] = [];
+// Heads of the verbs free prose reads, by the least certainty their names may have: a text
+// with no markup, hyphen or "agent" can only name an agent in Title Case or as a role ("hand
+// off to QA", "delegate to the security engineer"), so only the verbs that take such names
+// (titled, loose) are looked for in it; a text with hyphens but no markup, also the strict ones.
+const proseHeads: string[][] = [[], [], [], []];
 for (const verb of VERBS) {
   verb.sticky = new RegExp(verb.re.source, "iy");
   verb.head = head(verb.re.source.replace(/^\\b\(\?:/, ""));
   if (!heads.includes(verb.head)) heads.push(verb.head);
-  if (verb.prose && !proseHeads.includes(verb.head)) proseHeads.push(verb.head);
+  if (!verb.prose) continue;
+  for (let r = 0; r <= RANK[verb.prose]; r++)
+    if (!proseHeads[r]!.includes(verb.head)) proseHeads[r]!.push(verb.head);
 }
 // Case-sensitive on the lower-cased text: an /i alternation of 200 words scans more slowly.
 const HEADS = new RegExp(`\\b(?:${heads.join("|")})\\b`, "g");
 const HEADS_ANY_CASE = new RegExp(HEADS.source, "gi");
 // Free prose has fewer verbs ("support x" says nothing outside a list made for agents).
-const PROSE_HEADS = new RegExp(`\\b(?:${proseHeads.join("|")})\\b`, "g");
-const PROSE_HEADS_ANY_CASE = new RegExp(PROSE_HEADS.source, "gi");
+const PROSE_HEADS = proseHeads.map((h) => new RegExp(`\\b(?:${h.join("|")})\\b`, "g"));
+const PROSE_HEADS_ANY_CASE = PROSE_HEADS.map((re) => new RegExp(re.source, "gi"));
 const EACH_HEAD = heads.map((h) => new RegExp(`^(?:${h})$`, "i"));
 
 /** The verb's own words: the expression up to its first space outside parentheses. */
@@ -199,67 +205,97 @@ function head(source: string): string {
   return source;
 }
 
-/** Where each verb's words stand in the text: its expression is tried there and nowhere else. */
-function verbsIn(text: string, lower: string, inList: boolean): Map<string, number[]> {
-  const found = new Map<string, number[]>();
+// Each verb's head, by its index in `heads`.
+const HEAD_OF = VERBS.map((verb) => heads.indexOf(verb.head!));
+// Gates for the two expressions that scan every word: run them only where their words stand.
+const HANDS_OFF = /hands?[ \t]+off\b/;
+const AGENT_WORD = /[ \t](?:sub-?)?agent\b/;
+
+/**
+ * Where each verb's words stand in the text, by head index: its expression is tried there and
+ * nowhere else. Null when the text holds none (most texts).
+ */
+function verbsIn(text: string, lower: string, inList: boolean): (number[] | undefined)[] | null {
+  let found: (number[] | undefined)[] | null = null;
   // Lower-casing keeps offsets for all but a few letters (İ); then the slow way.
   const same = lower.length === text.length;
-  const re = inList ? (same ? HEADS : HEADS_ANY_CASE) : same ? PROSE_HEADS : PROSE_HEADS_ANY_CASE;
+  const r = inList ? 0 : proseRank(text, lower);
+  const re = inList ? (same ? HEADS : HEADS_ANY_CASE) : same ? PROSE_HEADS[r]! : PROSE_HEADS_ANY_CASE[r]!;
   const subject = same ? lower : text;
   re.lastIndex = 0;
   for (let m = re.exec(subject); m !== null; m = re.exec(subject)) {
     for (let h = 0; h < heads.length; h++) {
       if (!EACH_HEAD[h]!.test(m[0])) continue;
-      const at = found.get(heads[h]!);
+      found ??= new Array(heads.length);
+      const at = found[h];
       if (at) at.push(m.index);
-      else found.set(heads[h]!, [m.index]);
+      else found[h] = [m.index];
     }
   }
   return found;
 }
 
+const LEAD_LABEL = /^(?:\*\*[^*]+\*\*|`[^`]+`)/;
+const MARKUP = /[*`@_]/;
+const HYPHENATED = /[A-Za-z0-9]-[A-Za-z0-9]/;
+
+/**
+ * The least certainty (RANK) a name in this prose can have, from what the text holds: markup
+ * or "agent" anywhere (any name), a hyphenated word (strict and up), neither (titled and up).
+ * A leading bold label ("**Scope**: …") is not markup a name after a verb could be in.
+ */
+function proseRank(text: string, lower: string): number {
+  if (lower.includes("agent")) return 0;
+  const label = text.charCodeAt(0) === 42 || text.charCodeAt(0) === 96 ? LEAD_LABEL.exec(text) : null;
+  if (label) {
+    const k = label[0].startsWith("**") ? 2 : 1;
+    if (MARKUP.test(label[0].slice(k, -k)) || MARKUP.test(text.slice(label[0].length))) return 0;
+  } else if (MARKUP.test(text)) return 0;
+  return HYPHENATED.test(text) ? RANK.strict : RANK.titled;
+}
+
 /** Every agent a sentence says this agent works with, and how. */
 export function verbEdges(text: string, inList: boolean): VerbEdge[] {
   const out: VerbEdge[] = [];
-  const taken = new Set<number>();
   const lower = text.toLowerCase();
   const found = verbsIn(text, lower, inList);
-  for (const verb of VERBS) {
-    const certainty = inList ? verb.list : verb.prose;
-    if (!certainty) continue;
-    const positions = found.get(verb.head!);
-    if (!positions) continue;
-    for (const p of positions) {
-      verb.sticky!.lastIndex = p;
-      const m = verb.sticky!.exec(text);
-      if (!m) continue;
-      const at = m.index + m[0].length;
-      if (taken.has(at)) continue;
-      const names = namesAt(text.slice(at), certainty).filter((n) => accepts(verb, n));
-      if (names.length === 0) continue;
-      taken.add(at);
-      for (const n of names) out.push({ direction: verb.direction, target: shift(n, at), index: m.index });
+  let taken: Set<number> | null = null;
+  if (found) {
+    taken = new Set<number>();
+    for (let i = 0; i < VERBS.length; i++) {
+      const verb = VERBS[i]!;
+      const certainty = inList ? verb.list : verb.prose;
+      if (!certainty) continue;
+      const positions = found[HEAD_OF[i]!];
+      if (!positions) continue;
+      for (const p of positions) {
+        verb.sticky!.lastIndex = p;
+        const m = verb.sticky!.exec(text);
+        if (!m) continue;
+        const at = m.index + m[0].length;
+        if (taken.has(at)) continue;
+        const names = namesAt(text.slice(at), certainty).filter((n) => accepts(verb, n));
+        if (names.length === 0) continue;
+        taken.add(at);
+        for (const n of names) out.push({ direction: verb.direction, target: shift(n, at), index: m.index });
+      }
     }
   }
-  HANDS_OFF_TO_ME.lastIndex = 0;
-  for (
-    let m = lower.includes(" off") ? HANDS_OFF_TO_ME.exec(text) : null;
-    m !== null;
-    m = HANDS_OFF_TO_ME.exec(text)
-  ) {
-    const [n] = namesAt(m[0].replace(/[ \t]+hands?[ \t]+off$/i, ""), "titled");
-    if (n) out.push({ direction: "in", target: shift(n, m.index), index: m.index });
+  if (HANDS_OFF.test(lower)) {
+    HANDS_OFF_TO_ME.lastIndex = 0;
+    for (let m = HANDS_OFF_TO_ME.exec(text); m !== null; m = HANDS_OFF_TO_ME.exec(text)) {
+      const [n] = namesAt(m[0].replace(/[ \t]+hands?[ \t]+off$/i, ""), "titled");
+      if (n) out.push({ direction: "in", target: shift(n, m.index), index: m.index });
+    }
   }
-  TO_AN_AGENT.lastIndex = 0;
-  for (
-    let m = lower.includes("agent") ? TO_AN_AGENT.exec(text) : null;
-    m !== null;
-    m = TO_AN_AGENT.exec(text)
-  ) {
-    const at = m.index + m[0].length;
-    if (taken.has(at)) continue;
-    const [n] = namesAt(text.slice(at), "marked");
-    if (n?.agentWord) out.push({ direction: "out", target: shift(n, at), index: m.index });
+  if (AGENT_WORD.test(lower)) {
+    TO_AN_AGENT.lastIndex = 0;
+    for (let m = TO_AN_AGENT.exec(text); m !== null; m = TO_AN_AGENT.exec(text)) {
+      const at = m.index + m[0].length;
+      if (taken?.has(at)) continue;
+      const [n] = namesAt(text.slice(at), "marked");
+      if (n?.agentWord) out.push({ direction: "out", target: shift(n, at), index: m.index });
+    }
   }
   return out;
 }

@@ -16,8 +16,10 @@ export function readCommands(body: ScannedBody): CommandRef[] {
   };
   for (const line of body.lines) {
     if (line.code || !line.text.includes("/")) continue;
-    for (const m of line.text.matchAll(NAMESPACED)) add(`/${m[1]}`, line.index + 1, line.text);
-    if (!COMMAND_CONTEXT.test(line.text)) continue;
+    // A namespaced name has a colon, a bare one is in backticks: most lines with a "/" have neither.
+    if (line.text.includes(":"))
+      for (const m of line.text.matchAll(NAMESPACED)) add(`/${m[1]}`, line.index + 1, line.text);
+    if (!line.text.includes("`/") || !COMMAND_CONTEXT.test(line.text)) continue;
     for (const m of line.text.matchAll(BARE_IN_CODE)) add(`/${m[1]}`, line.index + 1, line.text);
   }
   return out;

@@ -48,4 +48,15 @@ export function dominantEnding(text: string): "\n" | "\r\n" {
   return crlf > lf ? "\r\n" : "\n";
 }
 
+/** The same, from lines already split (no second scan of the text). */
+export function dominantEndingOf(lines: readonly Line[]): "\n" | "\r\n" {
+  let crlf = 0;
+  let lf = 0;
+  for (const l of lines) {
+    if (l.ending === "\n") lf++;
+    else if (l.ending === "\r\n") crlf++;
+  }
+  return crlf > lf ? "\r\n" : "\n";
+}
+
 export const BOM = "\uFEFF";

@@ -8,7 +8,7 @@ import { DiagnosticList } from "./diagnostics.js";
 import { type Frontmatter, readFrontmatter } from "./frontmatter.js";
 import { kindFromPath } from "./kind.js";
 import { MAX_FILE_CHARS, MAX_NAME_CHARS } from "./limits.js";
-import { BOM, dominantEnding, splitLines } from "./lines.js";
+import { BOM, dominantEnding, dominantEndingOf, type Line, splitLines } from "./lines.js";
 import { readModel } from "./model.js";
 import { nameFromPath, toKebab } from "./names.js";
 import { parsePluginManifest } from "./plugin-manifest.js";
@@ -244,16 +244,22 @@ export function parseMarkdown(
     collaborations,
     body: bodyText,
     diagnostics: d.items,
-    source: sourceInfo(text, path, bom, fm),
+    source: sourceInfo(text, path, bom, fm, lines),
   };
 }
 
-function sourceInfo(text: string, path: string | null, bom: boolean, fm: Frontmatter): SourceInfo {
+function sourceInfo(
+  text: string,
+  path: string | null,
+  bom: boolean,
+  fm: Frontmatter,
+  lines: readonly Line[],
+): SourceInfo {
   return {
     text,
     path,
     bom,
-    lineEnding: dominantEnding(text),
+    lineEnding: dominantEndingOf(lines),
     frontmatter: {
       format: fm.format,
       openLine: fm.openLine,
