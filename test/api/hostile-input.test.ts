@@ -45,9 +45,8 @@ describe.each(cases)("hostile input on $driver", ({ open }) => {
     const r = await gql<any>(app, query, variables);
     const statements = t.database.statements - before;
     expect([200, 400]).toContain(r.status);
-    expect(r.body.errors).toHaveLength(1);
-    expect(r.body.errors[0].extensions?.code).toBe("BAD_USER_INPUT");
-    expect(r.body.errors[0].message).toContain(argument);
+    expect(r.body.errors?.map((e) => e.extensions?.code)).toEqual(["BAD_USER_INPUT"]);
+    expect(r.body.errors?.[0]?.message).toContain(argument);
     expect(unexpectedLines()).toEqual([]);
     return statements;
   }
