@@ -263,6 +263,10 @@ const httpEnvSchema = z.object({
   AGENTRY_METRICS: onOff.optional(),
   /** Node only: queries compiled by graphql-jit (off: graphql-js, as on the Worker). */
   AGENTRY_JIT: onOff.optional(),
+  /** GraphQL requests one process works on at once (src/server/admission.ts). */
+  AGENTRY_MAX_CONCURRENT_REQUESTS: z.coerce.number().int().min(1).max(1000).optional(),
+  /** GraphQL requests that may wait for a slot; more are refused with 503 and Retry-After. */
+  AGENTRY_MAX_QUEUED_REQUESTS: z.coerce.number().int().min(0).max(10_000).optional(),
 });
 
 export interface HttpConfig {
@@ -272,6 +276,7 @@ export interface HttpConfig {
   introspection: boolean;
   metrics: boolean;
   jit: boolean;
+  admission: { concurrent: number; queued: number };
 }
 
 /** What the HTTP surface exposes, and its limits; every switch on by default (a public read API). */
@@ -289,5 +294,9 @@ export function readHttpConfig(env: Record<string, string | undefined>): HttpCon
     introspection: isOn(e.AGENTRY_INTROSPECTION, true),
     metrics: isOn(e.AGENTRY_METRICS, true),
     jit: isOn(e.AGENTRY_JIT, true),
+    admission: {
+      concurrent: e.AGENTRY_MAX_CONCURRENT_REQUESTS ?? 4,
+      queued: e.AGENTRY_MAX_QUEUED_REQUESTS ?? 64,
+    },
   };
 }

@@ -35,6 +35,7 @@ async function run(job: Job) {
       non2xx: result.non2xx,
       errors: result.errors,
       timeouts: result.timeouts,
+      latency: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
     });
   }
   return figures;

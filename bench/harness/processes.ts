@@ -90,6 +90,8 @@ export interface LoadFigures {
   non2xx: number;
   errors: number;
   timeouts: number;
+  /** Per-request latency in ms (autocannon's). */
+  latency?: { p50: number; p99: number; max: number };
 }
 
 /** The load generator's process (bench/harness/load-worker.ts), forked once and given jobs. */

@@ -15,6 +15,7 @@ import type { Database, Executor } from "../catalog/database.js";
 import { type CorsConfig, type HttpConfig, readCorsConfig, readHttpConfig } from "../config.js";
 import type { GraphQLContext } from "../graphql/context.js";
 import { schema } from "../graphql/schema.js";
+import { Admission } from "./admission.js";
 import { describeError } from "./error-log.js";
 import { clientError, isGraphQLError, isUnexpected, whereOf } from "./error-masking.js";
 import { EXAMPLE_OPERATIONS } from "./example-operations.js";
@@ -111,6 +112,7 @@ export function createApp(options: AppOptions): App {
   const cors = options.cors ?? readCorsConfig({});
   const http = options.http ?? readHttpConfig({});
   const requestTimeoutMs = options.requestTimeoutMs ?? http.requestTimeoutMs;
+  const admission = new Admission(http.admission);
 
   // Errors Yoga logs itself (whatever its maskError replaced) that were logged already, here
   // with their request id, or that are the client's: Yoga logged each unexpected execution
@@ -219,7 +221,7 @@ export function createApp(options: AppOptions): App {
     const url = new URL(request.url);
     if (url.pathname === "/healthz") return Response.json({ status: "alive" });
     if (url.pathname === "/metrics" && http.metrics) {
-      return new Response(metricsText(graphCache), {
+      return new Response(metricsText(graphCache, admission), {
         headers: { "content-type": "text/plain; version=0.0.4" },
       });
     }
@@ -240,18 +242,21 @@ export function createApp(options: AppOptions): App {
       if ("refusal" in body) return body.refusal;
       params = body.params;
     }
-    if (graphCache && params) {
-      const cached = await cachedGraphResponse(
-        request,
-        params,
-        graphCache,
-        scope.db,
-        async (r) => yoga.fetch(r, { ...scope, graphCache: null, params }),
-        yoga.fetchAPI.Response,
-      );
-      if (cached) return cached;
-    }
-    return yoga.fetch(request, { ...scope, graphCache, params });
+    if (url.pathname !== "/graphql") return yoga.fetch(request, { ...scope, graphCache, params });
+    return admission.run(async () => {
+      if (graphCache && params) {
+        const cached = await cachedGraphResponse(
+          request,
+          params,
+          graphCache,
+          scope.db,
+          async (r) => yoga.fetch(r, { ...scope, graphCache: null, params }),
+          yoga.fetchAPI.Response,
+        );
+        if (cached) return cached;
+      }
+      return yoga.fetch(request, { ...scope, graphCache, params });
+    }, scope.signal);
   }
 
   return {
