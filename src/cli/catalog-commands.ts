@@ -85,6 +85,8 @@ export interface ImportFlags extends DatabaseFlags {
   prune?: boolean;
   json?: boolean;
   batchSize?: number;
+  /** Globs of files to read besides Claude Code's layouts in a repository (`--include`). */
+  include?: string[];
 }
 
 export async function importCommand(
@@ -95,7 +97,7 @@ export async function importCommand(
   if (!/^[A-Za-z0-9][\w.-]*$/.test(flags.source)) {
     throw new UsageError(`--source "${flags.source}": use letters, digits, dots, dashes and underscores`);
   }
-  const found = await findDefinitionFiles(paths);
+  const found = await findDefinitionFiles(paths, { include: flags.include ?? [] });
   // The database first: a catalog another process holds is refused before reading any file.
   return withDatabase(flags, "import into", async (database) => {
     const files: ImportFile[] = [];

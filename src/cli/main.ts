@@ -33,6 +33,13 @@ export function buildProgram(): Command {
     .exitOverride()
     .showHelpAfterError();
 
+  // A repository is read as Claude Code reads it (see files.ts); these globs read more.
+  const includeOption = [
+    "--include <glob>",
+    "also read files matching this glob in a repository (repeatable; e.g. 'prompts/**/*.md')",
+    (v: string, all: string[] = []) => [...all, v],
+  ] as const;
+
   program
     .command("validate")
     .description("check agent, skill, command and plugin files; print path:line:col: severity: message")
@@ -40,9 +47,15 @@ export function buildProgram(): Command {
     .option("--json", "one JSON object per file per line")
     .option("--strict", "fail on warnings too")
     .option("--verbose", "also print informational notes")
-    .action(async (paths: string[], opts: { json?: boolean; strict?: boolean; verbose?: boolean }) => {
-      process.exitCode = await validate(paths, opts, io);
-    });
+    .option(...includeOption)
+    .action(
+      async (
+        paths: string[],
+        opts: { json?: boolean; strict?: boolean; verbose?: boolean; include?: string[] },
+      ) => {
+        process.exitCode = await validate(paths, opts, io);
+      },
+    );
 
   program
     .command("parse")
@@ -81,6 +94,7 @@ export function buildProgram(): Command {
     .option("--prune", "soft-delete what the source holds that these paths no longer have")
     .option("--json", "print the report as JSON")
     .option("--batch-size <n>", "files per transaction", (v) => positiveInt("--batch-size", v))
+    .option(...includeOption)
     .option(...databaseOption)
     .action(async (paths: string[], opts: ImportFlags) => {
       process.exitCode = await importCommand(paths, opts, io);

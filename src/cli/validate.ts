@@ -1,11 +1,15 @@
-// `agentry validate [--json] [--strict] <file|dir>...`
-import { type Definition, parseDefinition } from "../definitions/index.js";
+// `agentry validate [--json] [--strict] [--include <glob>] <file|dir>...`
+// The paths given are checked as one source, as `import` would store them: each file alone, then
+// the rules across files (two files declaring one name: an error on both).
+import { namespaceOf } from "../catalog/paths.js";
+import { type Definition, type Diagnostic, nameConflicts, parseDefinition } from "../definitions/index.js";
 import { findDefinitionFiles, readText } from "./files.js";
 
 export interface ValidateOptions {
   json?: boolean;
   strict?: boolean;
   verbose?: boolean;
+  include?: string[];
 }
 
 export interface Output {
@@ -19,10 +23,8 @@ export async function validate(
   options: ValidateOptions,
   io: Output,
 ): Promise<number> {
-  const files = await findDefinitionFiles(inputs);
-  let errors = 0;
-  let warnings = 0;
-  let failed = 0;
+  const files = await findDefinitionFiles(inputs, { include: options.include ?? [] });
+  const read: { def: Definition; diagnostics: Diagnostic[] }[] = [];
   for (const file of files) {
     const { text, validUtf8 } = await readText(file.path);
     const def: Definition = parseDefinition(text, { path: file.path, kind: file.kind });
@@ -36,6 +38,29 @@ export async function validate(
         column: 1,
       });
     }
+    read.push({ def, diagnostics });
+  }
+  // Files the importer would refuse anyway (errors of their own) claim no name.
+  const conflicts = nameConflicts(
+    files.flatMap((f, i) =>
+      read[i]!.diagnostics.some((d) => d.severity === "error")
+        ? []
+        : [
+            {
+              path: f.relativePath,
+              kind: read[i]!.def.kind,
+              name: read[i]!.def.name,
+              namespace: namespaceOf(f.relativePath),
+            },
+          ],
+    ),
+  );
+  let errors = 0;
+  let warnings = 0;
+  let failed = 0;
+  for (const [i, file] of files.entries()) {
+    const { def, diagnostics } = read[i]!;
+    diagnostics.push(...(conflicts.get(file.relativePath) ?? []));
     const e = diagnostics.filter((d) => d.severity === "error").length;
     const w = diagnostics.filter((d) => d.severity === "warning").length;
     errors += e;

@@ -1,4 +1,6 @@
 // The definition reader: pure code, no I/O. Text in, typed definition and diagnostics out.
+
+export { type NamedFile, nameConflicts, nameKey } from "./conflicts.js";
 export { kindFromPath } from "./kind.js";
 export { type MentionCandidate, mentionCandidates } from "./mentions.js";
 export { toKebab } from "./names.js";
