@@ -6,6 +6,11 @@ import { toKebab } from "./names.js";
 import type { SkillRef } from "./types.js";
 
 const SKILL_SECTION = /\bskills?\b/i;
+const TECHNOLOGIES =
+  /^(?:(?:core|key|primary|preferred|supported)\s+)?(?:technolog(?:y|ies)(?:\s+stack)?|tech(?:nical)?\s+stack|stack|(?:testing|test|dev(?:elopment)?|build|monitoring|security)\s+tools|tools?(?:\s+(?:and|&)\s+(?:technologies|frameworks|platforms))?|frameworks?(?:\s+(?:and|&)\s+librar(?:y|ies))?|librar(?:y|ies)|languages?|platforms?|tooling)$/i;
+// A bold label alone on its line ("**Testing Tools:**", "**Technology Stack**"), or as a list
+// item ending in a colon ("- **Testing Tools**:"); "- **Tooling Audit**" is an item.
+const LABEL = /^\s*\*\*([^*]+?):?\*\*:?\s*$|^\s*[-*+]\s+\*\*([^*]+?)(?::\*\*|\*\*:)\s*$/;
 const ITEM_NAME = /^\s*[-*+]\s+(?:\*\*)?`([^`]+)`|^\s*[-*+]\s+\*\*([^*`]+)\*\*/;
 
 export function readFrontmatterSkills(
@@ -57,11 +62,33 @@ export function readBodySkills(body: ScannedBody, known: readonly SkillRef[]): S
     const parent = body.parents[k]!;
     if (parent !== -1 && SKILL_SECTION.test(body.sections[parent]!.title)) return;
     const { start, end } = sectionRange(body, k);
+    // Technologies are listed under their own headings or labels inside a skills section
+    // ("### Technology Stack", "**Testing Tools:**"): React and Jest are not skills to load.
+    let techUntilLevel = 0;
+    let techLabel = false;
+    let j = k;
     for (const line of linesBetween(body, start, end)) {
       if (line.code) continue;
+      const nested = body.sections[j + 1];
+      if (nested && nested.line === line.index + 1) {
+        j++;
+        if (techUntilLevel && nested.level <= techUntilLevel) techUntilLevel = 0;
+        if (!techUntilLevel && TECHNOLOGIES.test(nested.title)) techUntilLevel = nested.level;
+        techLabel = false;
+        continue;
+      }
+      if (techUntilLevel) continue;
+      const label = LABEL.exec(line.text);
+      if (label) {
+        techLabel = TECHNOLOGIES.test(label[1] ?? label[2]!);
+        continue;
+      }
+      if (techLabel) continue;
       const m = ITEM_NAME.exec(line.text);
       if (!m) continue;
       const written = (m[1] ?? m[2] ?? "").trim();
+      // "- **Testing Tools**: Jest, Playwright" lists technologies; the label is no skill either.
+      if (TECHNOLOGIES.test(written)) continue;
       // File names (`templates/config.yaml`) in a skills section are not skills.
       if (/\.[a-z]{1,5}$|\/|\s{2,}/i.test(written)) continue;
       const name = toKebab(written);

@@ -51,3 +51,48 @@ describe("sections", () => {
     expect(def.sections[0]!.text).toBe("text");
   });
 });
+
+describe("technologies are not skills", () => {
+  const skillsOf = (body: string) =>
+    parseAgent(`---\nname: a\ndescription: d\n---\n${body}`).skills.map((s) => s.name);
+
+  it("skips a Technology Stack or Testing Tools heading inside a skills section", () => {
+    const body = [
+      "## Required Skills",
+      "- `release-notes`",
+      "### Technology Stack",
+      "- **React**",
+      "- `node`",
+      "### Testing Tools",
+      "- **Jest**",
+      "### Review Skills",
+      "- `code-review-checklist`",
+      "## Workflow",
+      "- **Plan**",
+    ].join("\n");
+    expect(skillsOf(body)).toEqual(["release-notes", "code-review-checklist"]);
+  });
+
+  it("skips the items under a bold technology label, and the label itself", () => {
+    const body = [
+      "## Skills",
+      "- `incident-triage`",
+      "",
+      "**Testing Tools:**",
+      "- `playwright`",
+      "- **Vitest**",
+      "",
+      "**Playbooks:**",
+      "- `rollback-plan`",
+      "- **Technology Stack**: Go, Postgres",
+    ].join("\n");
+    expect(skillsOf(body)).toEqual(["incident-triage", "rollback-plan"]);
+  });
+
+  it("a skill whose name has 'tools' in it is still a skill", () => {
+    expect(skillsOf("## Skills\n- `dev-tools-setup`\n- **Tooling Audit**")).toEqual([
+      "dev-tools-setup",
+      "tooling-audit",
+    ]);
+  });
+});
