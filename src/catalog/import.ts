@@ -480,6 +480,7 @@ async function writeBatch(
         color: "text",
         tools_mode: "text",
         body: "text",
+        diagnostics: "jsonb",
       },
       agentDefs.map((p) => ({
         ...entity(p),
@@ -489,12 +490,13 @@ async function writeBatch(
         color: p.def.color,
         tools_mode: p.def.tools.mode,
         body: p.def.body,
+        diagnostics: p.def.diagnostics,
       })),
       sql`on conflict (source_id, name) do update
             set file_id = excluded.file_id, revision_id = excluded.revision_id, namespace = excluded.namespace,
                 stem = excluded.stem, description = excluded.description, model_raw = excluded.model_raw,
                 model_family = excluded.model_family, color = excluded.color, tools_mode = excluded.tools_mode,
-                body = excluded.body, deleted_at = null, updated_at = now()
+                body = excluded.body, diagnostics = excluded.diagnostics, deleted_at = null, updated_at = now()
           returning id, name`,
     );
     const agentId = new Map(agentRows.map((r) => [r.name, Number(r.id)]));

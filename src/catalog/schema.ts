@@ -117,6 +117,13 @@ export const agents = pgTable(
     /** inherit | none | all | list */
     toolsMode: text("tools_mode").notNull(),
     body: text("body").notNull(),
+    /**
+     * What the reader noticed in the file, as `Agent.diagnostics` answers it: stored at import
+     * so that no request parses a file again (one file of 30,000 nested `[` aborted the server
+     * when it was parsed per request). Null for rows written before migration 0005 (the
+     * resolver parses those, within the reader's bounds, until the next import rewrites them).
+     */
+    diagnostics: jsonb("diagnostics"),
     deletedAt: timestamp("deleted_at", { withTimezone: true }),
     createdAt: created(),
     updatedAt: updated(),

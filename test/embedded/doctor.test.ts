@@ -35,7 +35,7 @@ async function snapshot(database: Database) {
   }>(
     app,
     `{ agents(first: 100) { totalCount nodes { id ref tools { name } } }
-       search: agents(first: 100, filter: { text: "release" }) { nodes { ref } } }`,
+       search: agents(first: 50, filter: { text: "release" }) { nodes { ref } } }`,
   );
   expect(r.body.errors).toBeUndefined();
   const edges = await all<{ e: string }>(
