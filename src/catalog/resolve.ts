@@ -47,7 +47,7 @@ export async function resolveReferences(tx: AgentryTx, sourceId: number, scope: 
   }
   if (scope.agentIds.length > 0 || scope.commandNames.length > 0) {
     await tx.execute(sql`
-      with refs as (
+      with refs0 as (
         select m.agent_id, m.name, a.namespace as agent_ns,
                case when position(':' in m.name) > 0 then split_part(substr(m.name, 2), ':', 1) end as ns,
                regexp_replace(m.name, '^/(?:[^:]*:)*', '') as cmd
@@ -55,15 +55,26 @@ export async function resolveReferences(tx: AgentryTx, sourceId: number, scope: 
          where a.source_id = ${sourceId}
            and (m.agent_id = any(${ids}::bigint[])
                 or regexp_replace(m.name, '^/(?:[^:]*:)*', '') = any(${pgArray(scope.commandNames)}::text[]))
+      ), refs as (
+        -- A plugin's commands are invoked by its manifest's name: a repository that is one
+        -- plugin (.claude-plugin/plugin.json at its root, named "agency") keeps its commands in
+        -- commands/, namespace "", and /agency:work means commands/work.md.
+        select r.*,
+               array(select coalesce(substring(f.path from '([^/]+)/\.claude-plugin/plugin\.json$'), '')
+                       from plugins p join files f on f.id = p.file_id
+                      where p.source_id = ${sourceId} and p.deleted_at is null and p.name = r.ns) as plugin_ns
+          from refs0 r
       ), matched as (
         select r.agent_id, r.name,
-               case when r.ns is not null then (array_agg(k.id) filter (where k.namespace = r.ns))[1]
+               case when r.ns is not null
+                    then coalesce((array_agg(k.id) filter (where k.namespace = r.ns))[1],
+                                  (array_agg(k.id order by k.namespace) filter (where k.namespace = any(r.plugin_ns)))[1])
                     when count(k.id) filter (where k.namespace = r.agent_ns) = 1
                       then (array_agg(k.id) filter (where k.namespace = r.agent_ns))[1]
                     when count(k.id) = 1 then (array_agg(k.id))[1] end as cid
           from refs r
           left join commands k on k.source_id = ${sourceId} and k.deleted_at is null and k.name = r.cmd
-         group by r.agent_id, r.name, r.ns, r.agent_ns
+         group by r.agent_id, r.name, r.ns, r.agent_ns, r.plugin_ns
       )
       update agent_commands m set command_id = mt.cid
         from matched mt

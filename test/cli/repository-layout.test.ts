@@ -5,8 +5,12 @@ import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findDefinitionFiles, globToRegExp, isRepository } from "../../src/cli/files.js";
+import { rowsOf } from "../../src/catalog/bulk.js";
+import { importFiles } from "../../src/catalog/import.js";
+import { findDefinitionFiles, globToRegExp, isRepository, readText } from "../../src/cli/files.js";
+import { driverCases } from "../support/databases.js";
 
 const BIN = resolve(import.meta.dirname, "../../bin/agentry.js");
 const FIXTURES = resolve(import.meta.dirname, "../fixtures");
@@ -168,5 +172,28 @@ describe("globToRegExp", () => {
     expect(m("[!ab].md", "b.md")).toBe(false);
     expect(m("./docs/", "docs/x/y.md")).toBe(true);
     expect(m("a.b", "axb")).toBe(false);
+  });
+});
+
+describe.each(await driverCases())("a repository that is one plugin, on $driver", ({ open }) => {
+  it("resolves /<plugin>:<command> to commands/<command>.md through the root manifest", async () => {
+    const t = await open();
+    try {
+      const found = await findDefinitionFiles([join(FIXTURES, "repository")], { note: () => {} });
+      const files = await Promise.all(
+        found.map(async (f) => ({ path: f.relativePath, kind: f.kind, text: (await readText(f.path)).text })),
+      );
+      const report = await importFiles(t.database, files, { source: "harbor" });
+      expect(report.failed).toEqual([]);
+      const rows = rowsOf<{ name: string; path: string | null }>(
+        await t.database.db.execute(sql`
+          select m.name, f.path from agent_commands m join agents a on a.id = m.agent_id
+            left join commands k on k.id = m.command_id left join files f on f.id = k.file_id
+           where a.name = 'ship-captain'`),
+      );
+      expect(rows).toEqual([{ name: "/harbor:ship", path: "commands/ship.md" }]);
+    } finally {
+      await t.cleanup();
+    }
   });
 });
