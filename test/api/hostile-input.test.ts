@@ -172,7 +172,9 @@ describe.each(cases)("hostile input on $driver", ({ open }) => {
 
     it.each(["NAME", "UPDATED_AT", "RELEVANCE"])("the cursors it makes still page (%s)", async (order) => {
       const text = order === "RELEVANCE" ? "api" : null;
-      const all = await gql<any>(app, AGENTS.replace("first: 3", "first: 100"), { order, text });
+      // The example catalog has 17 agents: a page of 20 holds them all.
+      const all = await gql<any>(app, AGENTS.replace("first: 3", "first: 20"), { order, text });
+      expect(all.body.errors).toBeUndefined();
       const page = await gql<any>(
         app,
         "query ($order: AgentOrder, $text: String) { agents(first: 2, orderBy: $order, filter: { text: $text }) { pageInfo { endCursor } } }",
@@ -212,14 +214,17 @@ describe.each(cases)("hostile input on $driver", ({ open }) => {
       "mutation { __typename }",
       "subscription { agents { totalCount } }",
       'mutation M { agent(ref: "x") { __typename } }',
-    ])("%s is answered by graphql-js's words, not as an unexpected error", async (query) => {
-      const r = await gql<any>(app, query);
-      expect(r.status).toBeLessThan(500);
-      expect(r.body.errors?.[0]?.message).toMatch(
-        /^Schema is not configured to execute (mutation|subscription) operation\.$/,
-      );
-      expect(r.body.errors?.[0]?.extensions?.code).not.toBe("INTERNAL_SERVER_ERROR");
-      expect(unexpectedLines()).toEqual([]);
-    });
+    ])(
+      "%s is refused in words that name it, not as an unexpected error (graphql-jit compiles queries only)",
+      async (query) => {
+        const r = await gql<any>(app, query);
+        expect(r.status).toBeLessThan(500);
+        expect(r.body.data ?? null).toBeNull();
+        expect(r.body.errors?.[0]?.message).toMatch(/mutation|subscription/);
+        expect(JSON.stringify(r.body)).not.toContain("Unexpected error.");
+        expect(r.body.errors?.[0]?.extensions?.code).not.toBe("INTERNAL_SERVER_ERROR");
+        expect(unexpectedLines()).toEqual([]);
+      },
+    );
   });
 });
