@@ -218,10 +218,12 @@ function costOf(
       return fallback; // arguments it cannot read: the operation's variables were refused
     }
   } else value = annotation;
-  const field = typeof value === "number" ? value : (value.field ?? 1);
-  const multiplier = typeof value === "number" ? 1 : (value.multiplier ?? 1);
-  return {
-    field: Number.isFinite(field) ? Math.max(0, field) : Number.MAX_SAFE_INTEGER,
-    multiplier: Number.isFinite(multiplier) ? Math.max(0, multiplier) : Number.MAX_SAFE_INTEGER,
-  };
+  const field: unknown = typeof value === "number" ? value : (value.field ?? 1);
+  const multiplier: unknown = typeof value === "number" ? 1 : (value.multiplier ?? 1);
+  // Not a finite number: an argument of the wrong type (`first: "many"` in a variable), which
+  // graphql-js refuses before anything runs, so only the shape matters; its own words are the
+  // answer (it was "complexity 9007199254740991").
+  if (!(typeof field === "number" && Number.isFinite(field))) return fallback;
+  if (!(typeof multiplier === "number" && Number.isFinite(multiplier))) return fallback;
+  return { field: Math.max(0, field), multiplier: Math.max(0, multiplier) };
 }

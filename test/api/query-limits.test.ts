@@ -58,6 +58,11 @@ describe("the cost of an operation", () => {
     expect(page(`first: 90, filter: { text: "design" }`)).toBeLessThanOrEqual(LIMITS.maxCost);
   });
 
+  it("leaves arguments of the wrong type to graphql-js", () => {
+    // A variable graphql-js refuses before anything runs: costed as if absent.
+    expect(tally(`query ($n: Int) { sources(first: $n) { totalCount } }`, { n: "many" }).cost).toBe(2);
+  });
+
   it("measures each fragment once and counts it at every spread", () => {
     const levels = 40;
     const fragments = Array.from(
