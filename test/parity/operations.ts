@@ -155,13 +155,6 @@ export const PARITY_OPERATIONS: ParityOperation[] = [
   { name: "two operations, an unknown name", query: TWO_OPS, operationName: "Third" },
   { name: "a mutation", query: "mutation M { x }" },
   { name: "a subscription", query: "subscription S { x }" },
-  // Aliases graphql-jit's object literals mistook for prototypes (they answered `{}`).
-  { name: "an alias __proto__ at the root", query: "{ __proto__: __typename constructor: __typename }" },
-  {
-    name: "an alias __proto__ on a node",
-    query:
-      '{ agent(ref: "acme-platform/api-designer") { ... on Agent { __proto__: name hasOwnProperty: ref } } }',
-  },
   // Variables.
   {
     name: "variables",
