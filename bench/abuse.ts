@@ -46,7 +46,9 @@ if (args.load) {
   await admin.query(`drop database if exists "${url.pathname.slice(1)}" with (force)`);
   await admin.query(`create database "${url.pathname.slice(1)}"`);
   await admin.end();
-  const loading = await openDatabase(readDatabaseConfig({ DATABASE_URL: args.database }));
+  const loading = await openDatabase(readDatabaseConfig({ DATABASE_URL: args.database }), {
+    workload: "batch",
+  });
   await loading.migrate();
   const report = await importFiles(loading, syntheticCatalog({ agents: size }), { source: "syn" });
   await loading.db.execute("vacuum (analyze)");

@@ -26,7 +26,7 @@ async function time<T>(fn: () => Promise<T>): Promise<[T, number]> {
 const rate = (ms: number) => `${Math.round(files.length / (ms / 1000))} files/s (${ms.toFixed(0)} ms)`;
 
 async function run(label: string, url: string): Promise<void> {
-  const database = await openDatabase(readDatabaseConfig({ DATABASE_URL: url }));
+  const database = await openDatabase(readDatabaseConfig({ DATABASE_URL: url }), { workload: "batch" });
   await database.migrate();
   const [, cold] = await time(() => importFiles(database, files, { source: "cold" }));
   const [, warm] = await time(() => importFiles(database, files, { source: "warm" }));

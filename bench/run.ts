@@ -135,7 +135,7 @@ function parseFigures(files: ImportFile[]): void {
 
 async function importFigures(label: string, url: string, agents: number): Promise<void> {
   const files = syntheticCatalog({ agents });
-  const database = await openDatabase(readDatabaseConfig({ DATABASE_URL: url }));
+  const database = await openDatabase(readDatabaseConfig({ DATABASE_URL: url }), { workload: "batch" });
   try {
     await database.migrate();
     let peak = process.memoryUsage().rss;

@@ -39,7 +39,9 @@ export async function openMigrated(flags: DatabaseFlags): Promise<Database> {
   const config = readDatabaseConfig(env);
   let database: Database;
   try {
-    database = await openDatabase(config);
+    // The CLI's work is batch work (an import's catch-up statements run outside transactions):
+    // the server's 5 s statement timeout for reads would cut it.
+    database = await openDatabase(config, { workload: "batch" });
   } catch (e) {
     // The embedded folder's own errors already say what is wrong and what to do.
     if (e instanceof DataDirLockedError || e instanceof DataDirUnreadableError) throw e;

@@ -11,6 +11,7 @@ import {
   type YogaServerInstance,
 } from "graphql-yoga";
 import type { GraphCache } from "../cache/graph-cache.js";
+import { ResilientStore } from "../cache/resilient.js";
 import type { Database, Executor } from "../catalog/database.js";
 import { type CorsConfig, type HttpConfig, readCorsConfig, readHttpConfig } from "../config.js";
 import type { GraphQLContext } from "../graphql/context.js";
@@ -289,6 +290,10 @@ export function createApp(options: AppOptions): App {
           { status: 500 },
         );
       } finally {
+        // A cache write still in flight (a request never waits for it): workerd would cancel
+        // it once the response is sent.
+        if (lifetime && graphCache?.store instanceof ResilientStore)
+          lifetime.waitUntil(graphCache.store.settled());
         if (connection) {
           const closing = connection.close().catch((e: Error) => {
             logger.error("closing the request's connection failed", { requestId, ...describeError(e) });

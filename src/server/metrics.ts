@@ -1,6 +1,6 @@
 // GET /metrics: the Prometheus text the server exposes (switched off by AGENTRY_METRICS=off).
 import type { GraphCache } from "../cache/graph-cache.js";
-import { ResilientStore } from "../cache/resilient.js";
+import { ResilientStore, resilienceMetricsLines } from "../cache/resilient.js";
 import type { Admission } from "./admission.js";
 
 /**
@@ -29,6 +29,7 @@ export function metricsText(cache: GraphCache | null, admission: Admission): str
     "# HELP agentry_requests_refused_total GraphQL requests refused because the queue was full.",
     "# TYPE agentry_requests_refused_total counter",
     `agentry_requests_refused_total ${admission.refused}`,
+    ...(cache && cache.store instanceof ResilientStore ? resilienceMetricsLines(cache.store) : []),
     "",
   ].join("\n");
 }
