@@ -76,6 +76,18 @@ describe.each(cases)("hostile input on $driver", ({ open }) => {
       expect(unexpectedLines()).toEqual([]);
     });
 
+    it("a Source that does not exist is null, in a batch with live nodes (it was a plain Error)", async () => {
+      const r = await gql<any>(
+        app,
+        "query ($ids: [ID!]!) { nodes(ids: $ids) { __typename ... on Source { name } } }",
+        { ids: [b64("Source:987654"), b64("Source:1"), b64("Source:987655")] },
+      );
+      expect(r.body).toEqual({
+        data: { nodes: [null, { __typename: "Source", name: "acme-platform" }, null] },
+      });
+      expect(logger.lines.filter((l) => l.level === "error")).toEqual([]);
+    });
+
     it("the ids this server writes still name their nodes", async () => {
       const r = await gql<any>(
         app,

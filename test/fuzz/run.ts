@@ -8,6 +8,11 @@
 //   npm run fuzz -- --seed 7 --count 50000
 //   npm run fuzz -- --seed 7 --only 1234           replay one case (printed with its answer)
 //   npm run fuzz -- --url http://127.0.0.1:8787/graphql --no-node
+//   npm run fuzz -- --allow-uncoded                 errors without extensions.code do not fail
+//
+// A failure: HTTP 5xx, "Unexpected error." / INTERNAL_SERVER_ERROR, a body that is not JSON, an
+// "unexpected error" line in the in-process apps' logs, or (unless --allow-uncoded) an error
+// without a code.
 import { Command } from "commander";
 import { schema } from "../../src/graphql/schema.js";
 import { DEFAULT_SEED, generateCase, generateCases } from "./generate.js";
