@@ -36,7 +36,9 @@ for (let i = 0; i < 3; i++) for (const r of readers) pass(r.parse);
 
 const rounds: number[][] = readers.map(() => []);
 const deadline = performance.now() + seconds * 1000;
-while (performance.now() < deadline) readers.forEach((r, k) => rounds[k]!.push(pass(r.parse)));
+while (performance.now() < deadline) {
+  for (const [k, r] of readers.entries()) rounds[k]!.push(pass(r.parse));
+}
 console.log(`corpus: ${dir}`);
 console.log(
   `${files.length} files, ${(bytes / 1024 / 1024).toFixed(2)} MiB, ${rounds[0]!.length} rounds in ${seconds}s`,
