@@ -2,7 +2,7 @@
 // an open database; the Node and Worker entries only read their environment and call it.
 import { AsyncLocalStorage } from "node:async_hooks";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
-import { GraphQLError, type ValidationRule } from "graphql";
+import { type DocumentNode, GraphQLError, type ValidationRule, type validate } from "graphql";
 import {
   createYoga,
   type GraphiQLOptions,
@@ -10,6 +10,7 @@ import {
   type Plugin,
   type YogaServerInstance,
 } from "graphql-yoga";
+import { LRUCache } from "lru-cache";
 import type { GraphCache } from "../cache/graph-cache.js";
 import { ResilientStore } from "../cache/resilient.js";
 import type { Database, Executor } from "../catalog/database.js";
@@ -182,6 +183,14 @@ export function createApp(options: AppOptions): App {
     // Bodies are limited as they stream in by ./request-body.ts, on every path, and Yoga gets
     // them parsed: its own limit would wrap a body that has already been read.
     maxRequestBodySize: false,
+    // Parsed documents by query text: a document keeps about 256 bytes a token, so Yoga's
+    // default 1,024 entries of 2,000-token documents could hold 0.5 GB; 128 hold 64 MB at
+    // most, and clients send the same few operations again and again.
+    parserAndValidationCache: {
+      documentCache: new LRUCache<string, DocumentNode>({ max: 128 }),
+      errorCache: new LRUCache<string, object>({ max: 128 }),
+      validationCache: new LRUCache<string, typeof validate>({ max: 128 }),
+    },
     context: ({ db, requestId, graphCache, signal }) => ({ db, requestId, graphCache, signal }),
     plugins: [
       parsedBodyPlugin,
@@ -269,14 +278,30 @@ export function createApp(options: AppOptions): App {
         return decorate(request, preflightResponse(request, cors), requestId, cors);
       let connection: RequestConnection | null = null;
       let response: Response;
+      const signal = AbortSignal.any([request.signal, AbortSignal.timeout(requestTimeoutMs)]);
       try {
         connection = options.connect ? await options.connect() : null;
-        const signal = AbortSignal.any([request.signal, AbortSignal.timeout(requestTimeoutMs)]);
         const db = connection?.db ?? database.db;
         response = await requestIds.run(requestId, () =>
           route(request, { requestId, db, graphCache, signal }),
         );
       } catch (e) {
+        if (signal.aborted) {
+          // The client left, or the budget was spent, outside Yoga (the cached path, the body):
+          // not a failure of ours.
+          response = Response.json(
+            {
+              errors: [
+                {
+                  message: "the request was stopped: its client went away or its time budget was spent",
+                  extensions: { code: "REQUEST_TIMEOUT", requestId },
+                },
+              ],
+            },
+            { status: 503, headers: { "retry-after": "1" } },
+          );
+          return decorate(request, response, requestId, cors);
+        }
         // The one catch outside Yoga (the cached path, a body that failed mid-stream, a
         // connection that could not open): answered like a masked error, with the id that
         // finds this log line, never with the error's own text.
