@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf } from "../../src/catalog/bulk.js";
 import { importFiles } from "../../src/catalog/import.js";
 import { findDefinitionFiles, globToRegExp, isRepository, readText } from "../../src/cli/files.js";
-import { driverCases } from "../support/databases.js";
+import { driverCases, freshPostgresDatabase, postgresAvailable } from "../support/databases.js";
 
 const BIN = resolve(import.meta.dirname, "../../bin/agentry.js");
 const FIXTURES = resolve(import.meta.dirname, "../fixtures");
@@ -194,6 +194,33 @@ describe.each(await driverCases())("a repository that is one plugin, on $driver"
       expect(rows).toEqual([{ name: "/harbor:ship", path: "commands/ship.md" }]);
     } finally {
       await t.cleanup();
+    }
+  });
+});
+
+describe.runIf(await postgresAvailable())("agentry import of a repository", () => {
+  it("stores Claude Code's layouts only, and what --include adds", async () => {
+    const fresh = await freshPostgresDatabase();
+    try {
+      const db = ["--database-url", fresh.url];
+      const plain = await run("import", "repository", "--source", "harbor", "--json", ...db);
+      expect(plain.code).toBe(0);
+      expect(JSON.parse(plain.stdout).created).toHaveLength(6);
+      const wider = await run(
+        "import",
+        "repository",
+        "--source",
+        "harbor",
+        "--include",
+        "prompts/**",
+        "--json",
+        ...db,
+      );
+      const report = JSON.parse(wider.stdout);
+      expect(report.created).toEqual(["prompts/release-prompt.md"]);
+      expect(report.unchanged).toHaveLength(6);
+    } finally {
+      await fresh.drop();
     }
   });
 });
