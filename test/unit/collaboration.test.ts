@@ -178,4 +178,21 @@ describe("collaboration edges", () => {
       "peer:api-designer>incident-commander",
     ]);
   });
+
+  it("reads free prose after a leading bold label: the label is no name, its words and the rest are read", () => {
+    const body = [
+      "- **Escalation**: hand off to the Security Lead when secrets leak",
+      "- **Review**: collaborate with `qa-bot` on every release",
+      "- **Delegate to `perf-tuner`** when latency regresses",
+      "- **After**: Schema Designer",
+      "- **Scope**: covers React, Postgres and the Deploy Pipeline",
+      "",
+    ].join("\n");
+    expect(edges(body).sort()).toEqual([
+      "handoff:api-designer>perf-tuner",
+      "handoff:api-designer>security-lead",
+      "handoff:schema-designer>api-designer",
+      "peer:api-designer>qa-bot",
+    ]);
+  });
 });
