@@ -651,6 +651,13 @@ function rootSelection(doc: Doc): string {
   if (rng.chance(0.03))
     parts.push(`__type(name: ${JSON.stringify(stringFor(rng, "name", false))}) { name kind }`);
   if (rng.chance(0.01)) parts.push("__schema { queryType { name } }");
+  // Now and then more aliases than the limit (30), or one fragment spread many times.
+  if (rng.chance(0.02)) for (let i = 0, n = rng.int(25, 40); i < n; i++) parts.push(`t${i}: __typename`);
+  if (rng.chance(0.02)) {
+    const name = `F${doc.fragments.length}`;
+    doc.fragments.push(`fragment ${name} on Query { __typename sources(first: 1) { totalCount } }`);
+    for (let i = 0, n = rng.int(2, 120); i < n; i++) parts.push(`...${name}`);
+  }
   return `{ ${parts.join(" ")} }`;
 }
 
@@ -675,7 +682,8 @@ export function generateCase(schema: GraphQLSchema, seed: number, index: number)
     variables: {},
     definitions: [],
     fragments: [],
-    maxDepth: rng.int(2, 5),
+    // Now and then deeper than the depth limit (12): a typed refusal, before any work.
+    maxDepth: rng.chance(0.03) ? rng.int(10, 14) : rng.int(2, 5),
     variableRate: rng.pick([0, 0.3, 0.7]),
     hostileRate: rng.pick([0, 0.2, 0.4, 0.8]),
     // Four documents in five make no mistake the validation refuses: they reach the resolvers.
