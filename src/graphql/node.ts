@@ -17,8 +17,8 @@ import type { GraphQLContext } from "./context.js";
 import { invalidInput } from "./errors.js";
 import { LIMITS } from "./limits.js";
 
-/** The most ids one `nodes` call takes: a page, as the connections' `first`. */
-export const MAX_NODE_IDS = LIMITS.maxFirst;
+/** The most ids one `nodes` call takes (src/graphql/limits.ts). */
+export const MAX_NODE_IDS = LIMITS.maxIds;
 
 const NodeRef = builder.nodeInterfaceRef();
 
