@@ -4,6 +4,7 @@ import { createServer } from "node:http";
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { createServerAdapter } from "@whatwg-node/server";
 import { createGraphCache } from "./cache/index.js";
+import { preloadResilience } from "./cache/resilient.js";
 import type { Database } from "./catalog/database.js";
 import { openDatabase } from "./catalog/database.js";
 import { readCacheConfig, readCorsConfig, readHttpConfig, readServerConfig } from "./config.js";
@@ -30,6 +31,7 @@ export async function serve(options: ServeOptions = {}): Promise<{ url: string; 
     const loaded = await loadExamplesIfEmpty(database);
     if (loaded) logger.info("loaded the example catalog", loaded);
   }
+  await preloadResilience();
   const app = createNodeApp(database, options.env ?? process.env, logger);
   const server = createServer(createServerAdapter((request: Request) => app.fetch(request)));
   await new Promise<void>((resolve, reject) => {

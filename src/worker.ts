@@ -5,6 +5,7 @@
 // and ends it when answered, since workerd forbids a socket to outlive its request.
 import { z } from "zod";
 import { createGraphCache } from "./cache/index.js";
+import { preloadResilience } from "./cache/resilient.js";
 import type { Database } from "./catalog/database.js";
 import { neonRequestConnection, openNeon } from "./catalog/drivers/neon.js";
 import {
@@ -67,6 +68,8 @@ async function buildApp(env: Env): Promise<App> {
   const http = readHttpConfig(strings);
   const database: Database = await openNeon(config, {});
   // Upstash when its URL and token are bound; otherwise a per-isolate in-memory cache.
+  // cockatiel loads here, inside a request: workerd forbids what its module does on load.
+  await preloadResilience();
   const graphCache = createGraphCache(readCacheConfig(strings), consoleLogger.error);
   const connect = config.driver === "neon-ws" ? await neonRequestConnection(config) : undefined;
   return createApp({

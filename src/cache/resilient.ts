@@ -12,18 +12,30 @@
 // Failures are logged once per interval, not once per request; the breaker's opening and
 // closing once each per outage.
 // The in-memory store is called directly: it is in the process and cannot hang.
-import {
-  BrokenCircuitError,
-  CircuitState,
-  ConsecutiveBreaker,
-  circuitBreaker,
-  handleAll,
-  TaskCancelledError,
-  TimeoutStrategy,
-  timeout,
-  wrap,
-} from "cockatiel";
+//
+// cockatiel is imported when the first store is wrapped, not with this module: its module
+// aborts an AbortController as it loads, which workerd forbids outside a request ("Disallowed
+// operation called within global scope": the Worker did not start); a bundled module imported
+// with import() is initialized only when that import runs.
+import type { circuitBreaker } from "cockatiel";
 import type { CacheStore } from "./store.js";
+
+type Cockatiel = typeof import("cockatiel");
+let cockatiel: Cockatiel | null = null;
+const loadCockatiel = () =>
+  import("cockatiel").then((m) => {
+    cockatiel = m;
+    return m;
+  });
+
+/**
+ * Loads cockatiel ahead of the first store (the entries call it while they start): a store
+ * made after it calls its store synchronously from its first call, as the tests expect; one
+ * made before waits for the import on its first calls.
+ */
+export async function preloadResilience(): Promise<void> {
+  await loadCockatiel();
+}
 
 export interface ResilienceOptions {
   timeoutMs: number;
@@ -57,10 +69,12 @@ export class ResilientStore implements CacheStore {
   opened = 0;
   private lastLog = Number.NEGATIVE_INFINITY;
   private suppressed = 0;
-  private readonly policy: {
+  private policy: {
     execute<T>(fn: (context: { signal: AbortSignal }) => PromiseLike<T> | T): Promise<T>;
-  } | null;
-  private readonly breaker: ReturnType<typeof circuitBreaker> | null;
+  } | null = null;
+  private breaker: ReturnType<typeof circuitBreaker> | null = null;
+  /** Null for the in-memory store (no breaker); otherwise settles once the breaker is built. */
+  private readonly ready: Promise<void> | null;
   /** Values whose write is in flight, by key: answered by `get` until the write settles. */
   private readonly pending = new Map<string, string>();
   private writes = 0;
@@ -74,10 +88,18 @@ export class ResilientStore implements CacheStore {
     this.kind = store.kind;
     this.maxPendingSets = options.maxPendingSets ?? DEFAULT_MAX_PENDING_SETS;
     if (store.kind === "memory") {
-      this.policy = null;
-      this.breaker = null;
+      this.ready = null;
       return;
     }
+    if (cockatiel) {
+      this.build(cockatiel);
+      this.ready = Promise.resolve();
+    } else this.ready = loadCockatiel().then((m) => this.build(m));
+  }
+
+  private build(m: Cockatiel): void {
+    const { options } = this;
+    const { circuitBreaker, handleAll, ConsecutiveBreaker, wrap, timeout, TimeoutStrategy } = m;
     this.breaker = circuitBreaker(handleAll, {
       halfOpenAfter: options.halfOpenAfterMs ?? DEFAULT_HALF_OPEN_AFTER_MS,
       breaker: new ConsecutiveBreaker(options.breakAfter ?? DEFAULT_BREAK_AFTER),
@@ -103,11 +125,14 @@ export class ResilientStore implements CacheStore {
 
   /** The breaker's state; an in-memory store has none and is always "closed". */
   get state(): BreakerState {
+    const states = cockatiel?.CircuitState;
     switch (this.breaker?.state) {
-      case CircuitState.Open:
-      case CircuitState.Isolated:
+      case undefined:
+        return "closed";
+      case states?.Open:
+      case states?.Isolated:
         return "open";
-      case CircuitState.HalfOpen:
+      case states?.HalfOpen:
         return "half-open";
       default:
         return "closed";
@@ -133,7 +158,7 @@ export class ResilientStore implements CacheStore {
 
   /** Starts the write and returns: the caller never waits for the store. */
   async set(key: string, value: string, ttlSeconds: number): Promise<void> {
-    if (this.policy === null) {
+    if (this.ready === null) {
       try {
         await this.store.set(key, value, ttlSeconds);
       } catch (e) {
@@ -172,27 +197,29 @@ export class ResilientStore implements CacheStore {
   }
 
   private call<T>(fn: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
-    if (this.policy === null) return fn(undefined);
+    if (this.ready === null) return fn(undefined);
+    if (this.policy === null) return this.ready.then(() => this.call(fn));
+    const m = cockatiel!;
     // A probe is out: do not queue behind it (cockatiel would make every call wait for it).
-    if (this.breaker?.state === CircuitState.HalfOpen) return Promise.reject(new BrokenCircuitError());
+    if (this.breaker?.state === m.CircuitState.HalfOpen) return Promise.reject(new m.BrokenCircuitError());
     return this.policy.execute(({ signal }) =>
       // A store call that fails because the timeout aborted it is a timeout, whichever of the
       // two rejections cockatiel's race sees first.
       fn(signal).catch((e: unknown) => {
-        throw signal.aborted ? new TaskCancelledError(`timed out after ${this.options.timeoutMs} ms`) : e;
+        throw signal.aborted ? new m.TaskCancelledError(`timed out after ${this.options.timeoutMs} ms`) : e;
       }),
     );
   }
 
   private shortCircuit(e: unknown): boolean {
-    if (!(e instanceof BrokenCircuitError)) return false;
+    if (!cockatiel || !(e instanceof cockatiel.BrokenCircuitError)) return false;
     this.shortCircuited++;
     return true;
   }
 
   private failed(op: string, e: unknown): void {
     this.errors++;
-    const timedOut = e instanceof TaskCancelledError;
+    const timedOut = cockatiel !== null && e instanceof cockatiel.TaskCancelledError;
     if (timedOut) this.timeouts++;
     const now = Date.now();
     if (now - this.lastLog < this.options.logIntervalMs) {

@@ -24,8 +24,14 @@ export interface UpstashOptions {
 export class UpstashStore implements CacheStore {
   readonly kind = "upstash" as const;
   private readonly redis: Redis;
-  /** The signal of the call being issued right now (see above); a never-aborted one otherwise. */
-  private current: AbortSignal = NEVER;
+  /**
+   * A never-aborted signal, made per store rather than per module: workerd forbids creating an
+   * AbortController outside a request ("Disallowed operation called within global scope"),
+   * and the Worker did not start.
+   */
+  private readonly never = new AbortController().signal;
+  /** The signal of the call being issued right now (see above); `never` otherwise. */
+  private current: AbortSignal = this.never;
 
   constructor(options: UpstashOptions) {
     this.redis = new Redis({
@@ -60,16 +66,15 @@ export class UpstashStore implements CacheStore {
 
   /** Starts one command with `signal` as its fetch's signal (read synchronously by the client). */
   private issue<T>(signal: AbortSignal | undefined, call: () => Promise<T>): Promise<T> {
-    this.current = signal ?? NEVER;
+    this.current = signal ?? this.never;
     try {
       return call();
     } finally {
-      this.current = NEVER;
+      this.current = this.never;
     }
   }
 }
 
-const NEVER = new AbortController().signal;
 const GZIP = "gz1:";
 const COMPRESS_FROM = 1024;
 

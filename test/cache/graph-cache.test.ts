@@ -3,6 +3,7 @@
 // single flight, Redis failing (dead port, stopped mid-run) and coming back, metrics.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GraphCache, MemoryStore, ResilientStore, UpstashStore } from "../../src/cache/index.js";
+import { preloadResilience } from "../../src/cache/resilient.js";
 import type { CacheStore } from "../../src/cache/store.js";
 import type { Database } from "../../src/catalog/database.js";
 import { importFiles } from "../../src/catalog/import.js";
@@ -12,6 +13,9 @@ import { captureLogger, gql } from "../support/app.js";
 import { driverCases, servicesRequired, type TestDatabase } from "../support/databases.js";
 import { freePort, redisForwarder } from "../support/redis-forwarder.js";
 import { startUpstashRest, type UpstashRest } from "../support/upstash-rest.js";
+
+// cockatiel is imported lazily (src/cache/resilient.ts); stores made after this call it at once.
+await preloadResilience();
 
 const pg = (await driverCases()).find((c) => c.driver === "pg");
 const redisUp = await fetch("http://127.0.0.1:6379").then(
@@ -135,7 +139,10 @@ describe.runIf(pg && redisUp)("agent graph cache", () => {
         const traversals = t.database.log.filter((q) => /with recursive/i.test(q));
         expect(traversals).toHaveLength(1);
         expect(cache.metrics.misses).toBe(1);
-        expect(cache.metrics.joined).toBe(19);
+        // The others joined the computation, or (admitted after it ended: at most
+        // AGENTRY_MAX_CONCURRENT_REQUESTS are worked on at once) found its result.
+        expect(cache.metrics.joined).toBeGreaterThan(0);
+        expect(cache.metrics.joined + cache.metrics.hits).toBe(19);
       });
     });
   }

@@ -4,8 +4,12 @@
 // without making other calls wait for the probe, and what /metrics prints of it.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { GraphCache, MemoryStore, ResilientStore, resilienceMetricsLines } from "../../src/cache/index.js";
+import { preloadResilience } from "../../src/cache/resilient.js";
 import type { CacheStore } from "../../src/cache/store.js";
 import { readCacheConfig, readDatabaseConfig } from "../../src/config.js";
+
+// cockatiel is imported lazily (src/cache/resilient.ts); stores made after this call it at once.
+await preloadResilience();
 
 /** A remote-like store whose calls the test settles by hand; records each call and its signal. */
 class ScriptedStore implements CacheStore {
