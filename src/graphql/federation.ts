@@ -16,6 +16,7 @@ import {
   type GraphQLObjectType,
   type GraphQLResolveInfo,
   type GraphQLSchema,
+  valueFromASTUntyped,
 } from "graphql";
 import { getSkillsByRefs, getSourcesByNames, getToolsByNames } from "../catalog/reads/entities.js";
 import { type AgentSummary, getAgentsByRefs } from "../catalog/reads/index.js";
@@ -70,7 +71,8 @@ async function agentByGlobalId(ctx: GraphQLContext, id: string): Promise<AgentSu
     return null;
   }
   const n = Number(decoded.id);
-  if (decoded.typename !== "Agent" || !Number.isSafeInteger(n)) return null;
+  // Written as the server writes ids: `Agent: 1`, `Agent:0x1`, `Agent:1e0` name nothing.
+  if (decoded.typename !== "Agent" || !Number.isSafeInteger(n) || String(n) !== decoded.id) return null;
   try {
     return await AgentRef.getDataloader(ctx).load(n);
   } catch (e) {
@@ -120,17 +122,22 @@ builder.asEntity(SourceRef, {
 const AnyScalar = builder.scalarType("_Any", {
   description: "A representation of an entity: its `__typename` and the fields of one of its keys.",
   serialize: (v) => v,
-  parseValue: (v) => {
-    if (
-      typeof v !== "object" ||
-      v === null ||
-      Array.isArray(v) ||
-      typeof (v as { __typename?: unknown }).__typename !== "string"
-    )
-      throw new GraphQLError("a representation is an object with a `__typename` and the fields of a key");
-    return v as Record<string, unknown>;
-  },
+  // One argument: graphql-jit logged "Scalar with variable inputs detected" to the console for
+  // every `_Any` literal when parseLiteral took the variables too (gateways send variables).
+  parseLiteral: (ast) => parseRepresentation(valueFromASTUntyped(ast)),
+  parseValue: (v) => parseRepresentation(v),
 });
+
+function parseRepresentation(v: unknown): Record<string, unknown> {
+  if (
+    typeof v !== "object" ||
+    v === null ||
+    Array.isArray(v) ||
+    typeof (v as { __typename?: unknown }).__typename !== "string"
+  )
+    throw new GraphQLError("a representation is an object with a `__typename` and the fields of a key");
+  return v as Record<string, unknown>;
+}
 
 const EntityUnion = builder.unionType("_Entity", {
   types: [AgentRef, SkillRef, SourceRef, ToolRef],

@@ -8,6 +8,17 @@ import { GraphQLError, type GraphQLErrorOptions } from "graphql";
  * arguments, a limit): a GraphQL error with a code the client can branch on.
  */
 export function clientError(error: unknown): GraphQLError | null {
+  // graphql-js's variable coercion errors ("Variable "$x" got invalid value …") carry no code
+  // (and keep the error that caused them, so they are not told apart by that).
+  if (
+    isGraphQLError(error) &&
+    error.extensions?.code === undefined &&
+    /^(Variable "\$[^"]+" |Too many errors processing variables)/.test(error.message)
+  )
+    return new GraphQLError(error.message, {
+      ...whereOf(error),
+      extensions: { ...error.extensions, code: "BAD_USER_INPUT", http: { status: 400 } },
+    });
   const original = isGraphQLError(error) ? error.originalError : error;
   if (!(original instanceof Error)) return null;
   const where = whereOf(error);

@@ -55,6 +55,13 @@ export function checkOperation(
 ): void {
   const operation = selectOperation(document, operationName);
   if (!operation) return; // graphql-js refuses it (no such operation, or several unnamed)
+  // graphql-js answered "Schema is not configured to execute mutation operation." as HTTP 200
+  // without a code.
+  if (!schema.getRootType(operation.operation))
+    throw new GraphQLError(`this API has no ${operation.operation} operations, only queries`, {
+      nodes: operation,
+      extensions: { code: "GRAPHQL_VALIDATION_FAILED", http: { status: 400 } },
+    });
   const variables = variableValues(operation.variableDefinitions ?? [], rawVariables ?? {});
   let input: GraphQLError | null = null;
   const tally = measure(schema, document, operation, variables, (field, node, args) => {

@@ -58,10 +58,11 @@ query B { agent(ref: "acme-platform/api-designer") { ... on Agent { name } } }`;
     "says this schema has no %s, not 'Unexpected error.'",
     async (type) => {
       const r = await post(app, { query: `${type} M { x }` });
+      expect(r.status).toBe(400);
       expect(r.body.errors).toEqual([
         {
-          message: `Schema is not configured to execute ${type} operation.`,
-          locations: [{ line: 1, column: 1 }],
+          message: `this API has no ${type} operations, only queries`,
+          extensions: { code: "GRAPHQL_VALIDATION_FAILED" },
         },
       ]);
       expect(logger.lines.filter((l) => l.message === "unexpected error")).toEqual([]);
