@@ -30,7 +30,7 @@ interface Counts {
 }
 const COUNTS = `{
   agents(first: 100) { totalCount nodes { ref } }
-  search: agents(first: 100, filter: { text: "quillwort" }) { totalCount }
+  search: agents(first: 1, filter: { text: "quillwort" }) { totalCount }
 }`;
 
 describe("one process per embedded catalog", () => {
