@@ -45,7 +45,9 @@ if (args.load) {
   await admin.query(`drop database if exists "${name}" with (force)`);
   await admin.query(`create database "${name}"`);
   await admin.end();
-  const loading = await openDatabase(readDatabaseConfig({ DATABASE_URL: args.database }), { workload: "batch" });
+  const loading = await openDatabase(readDatabaseConfig({ DATABASE_URL: args.database }), {
+    workload: "batch",
+  });
   await loading.migrate();
   const t0 = performance.now();
   const report = await importFiles(loading, syntheticCatalog({ agents: size }), { source: "syn" });
