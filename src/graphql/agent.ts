@@ -195,6 +195,11 @@ AgentRef.implement({
       description: "What the reader noticed in the file: warnings and notes, with line and column.",
       complexity: { field: COST.diagnostics, multiplier: 10 },
       resolve: async (a, _args, ctx) => {
+        // Stored at import: a request never parses a file (one of 30,000 nested `[` aborted
+        // the process when every request did). Rows from before migration 0005 are parsed
+        // once, within the reader's bounds, until their next import stores them.
+        const stored = await load.diagnostics(ctx).load(a.id);
+        if (stored !== "unparsed") return stored ?? [];
         const text = (await load.markdown(ctx).load(a.id)) ?? "";
         return parseDefinition(text, { path: a.path, kind: "agent" }).diagnostics;
       },

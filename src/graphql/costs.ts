@@ -10,8 +10,12 @@ import { LIMITS } from "./limits.js";
 export const COST = {
   /** Agent.markdown: 5.6 KB per synthetic agent (500 in a graph: 2.9 MB). */
   markdown: 120,
-  /** Agent.diagnostics: the stored file re-parsed, 1.7 ms per agent (500: 843 ms). */
-  diagnostics: 90,
+  /**
+   * Agent.diagnostics: stored at import and read in one statement per page (it was the file
+   * re-parsed, 1.7 ms per agent, cost 90). A depth-4 graph of 500 agents: 66 ms with
+   * diagnostics as with only names, 78 KB more: about 160 bytes an agent.
+   */
+  diagnostics: 5,
   /** Agent.sections: parsed per agent, 2.4 ms and 9.7 KB per agent with text and markdown. */
   sections: 120,
   /** AgentSection.markdown and .text: about 0.7 KB each. */

@@ -7,6 +7,7 @@ import {
   collaboratorsWithEnds,
   commandsOf,
   dependentsOf,
+  diagnosticsOf,
   type EdgeEnd,
   examplesOf,
   factsOf,
@@ -54,8 +55,10 @@ export const load = {
   examples: (ctx: GraphQLContext) => loaderFor(ctx, "examples", (ids) => examplesOf(ctx.db, ids)),
   variants: (ctx: GraphQLContext) => loaderFor(ctx, "variants", (ids) => variantsOf(ctx.db, ids)),
   revisions: (ctx: GraphQLContext) => loaderFor(ctx, "revisions", (ids) => revisionsOf(ctx.db, ids)),
-  /** The current file's text: `markdown` and `diagnostics` share it. */
+  /** The current file's text (`markdown`, and `diagnostics` of rows stored before 0005). */
   markdown: (ctx: GraphQLContext) => loaderFor(ctx, "markdown", (ids) => markdownsOf(ctx.db, ids)),
+  /** The diagnostics stored at import. */
+  diagnostics: (ctx: GraphQLContext) => loaderFor(ctx, "diagnostics", (ids) => diagnosticsOf(ctx.db, ids)),
   /** Diffs by pair of revision ids (a NotFoundError for an unknown one). */
   diffs: (ctx: GraphQLContext) =>
     loaderFor<RevisionDiff, { from: number; to: number }>(

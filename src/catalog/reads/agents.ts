@@ -2,6 +2,8 @@
 // exact text of an agent's current file. Batched lookups answer any number of keys in one
 // statement, aligned with the keys, null where there is no live agent.
 import { type SQL, sql } from "drizzle-orm";
+import { z } from "zod";
+import { type Diagnostic, diagnosticSchema } from "../../definitions/types.js";
 import { pgArray } from "../bulk.js";
 import type { Executor } from "../database.js";
 import { date, distinct, exact, num, query } from "./internal.js";
@@ -174,5 +176,32 @@ export async function markdownsOf(db: Executor, agentIds: readonly number[]): Pr
          where a.id = any(${pgArray(ids)}::bigint[]) and a.deleted_at is null`,
   );
   const byId = new Map(rows.map((r) => [num(r.id), exact(r.content)]));
+  return agentIds.map((id) => byId.get(id) ?? null);
+}
+
+const storedDiagnostics = z.array(diagnosticSchema);
+
+/**
+ * What the reader noticed in each agent's file, as stored at import, aligned with the ids:
+ * null for no live agent, and `"unparsed"` for a row written before migration 0005 (the caller
+ * reads the file then). One statement for any number of agents.
+ */
+export async function diagnosticsOf(
+  db: Executor,
+  agentIds: readonly number[],
+): Promise<(Diagnostic[] | "unparsed" | null)[]> {
+  const ids = liveIds(agentIds);
+  if (ids.length === 0) return agentIds.map(() => null);
+  const rows = await query<{ id: unknown; diagnostics: unknown }>(
+    db,
+    sql`select a.id, a.diagnostics from agents a
+         where a.id = any(${pgArray(ids)}::bigint[]) and a.deleted_at is null`,
+  );
+  const byId = new Map<number, Diagnostic[] | "unparsed">();
+  for (const r of rows) {
+    const raw = typeof r.diagnostics === "string" ? JSON.parse(r.diagnostics) : r.diagnostics;
+    const parsed = raw === null || raw === undefined ? null : storedDiagnostics.safeParse(raw);
+    byId.set(num(r.id), parsed?.success ? parsed.data : "unparsed");
+  }
   return agentIds.map((id) => byId.get(id) ?? null);
 }

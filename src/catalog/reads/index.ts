@@ -5,6 +5,7 @@
 export {
   type AgentModel,
   type AgentSummary,
+  diagnosticsOf,
   getAgentByRef,
   getAgentMarkdown,
   getAgentsByIds,
