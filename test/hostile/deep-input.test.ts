@@ -62,8 +62,10 @@ describe("hostile nesting", () => {
             .map((p) => [p, "frontmatter-too-deep"])
             .sort(),
         );
-        // A catalog from before the bounds: the stored text of plain-agent becomes a hostile one.
+        // A catalog from before the bounds and before diagnostics were stored (migration 0005):
+        // the stored text of plain-agent becomes a hostile one, which a request then parses.
         await database.db.execute(sql`update revisions set content = ${HOSTILE["tools-30k.md"]!}`);
+        await database.db.execute(sql`update agents set diagnostics = null`);
         const app = testApp(database);
         const r = await gql<{ agent: { diagnostics: { code: string; line: number }[]; markdown: string } }>(
           app,
