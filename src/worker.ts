@@ -78,6 +78,7 @@ async function buildApp(env: Env): Promise<App> {
     graphCache,
     cors,
     http,
+    admission: false,
     ...(connect ? { connect } : {}),
   });
 }

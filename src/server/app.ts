@@ -54,6 +54,12 @@ export interface AppOptions {
   /** Overrides `http.requestTimeoutMs` (tests of the deadline). */
   requestTimeoutMs?: number;
   /**
+   * false: no admission control (the Worker: Cloudflare spreads requests over isolates, and a
+   * queued request resumed from another request's promise may not do I/O in workerd, so six
+   * concurrent requests hung there).
+   */
+  admission?: false;
+  /**
    * A connection for one request, closed when it is answered. The Worker's Neon WebSocket
    * pool needs it: workerd forbids I/O on a socket another request opened. Without it every
    * request reads through `database.db`.
@@ -115,7 +121,7 @@ export function createApp(options: AppOptions): App {
   const cors = options.cors ?? readCorsConfig({});
   const http = options.http ?? readHttpConfig({});
   const requestTimeoutMs = options.requestTimeoutMs ?? http.requestTimeoutMs;
-  const admission = new Admission(http.admission);
+  const admission = options.admission === false ? null : new Admission(http.admission);
 
   // Errors Yoga logs itself (whatever its maskError replaced) that were logged already, here
   // with their request id, or that are the client's: Yoga logged each unexpected execution
@@ -253,7 +259,7 @@ export function createApp(options: AppOptions): App {
       params = body.params;
     }
     if (url.pathname !== "/graphql") return yoga.fetch(request, { ...scope, graphCache, params });
-    return admission.run(async () => {
+    const work = async () => {
       if (graphCache && params) {
         const cached = await cachedGraphResponse(
           request,
@@ -266,7 +272,8 @@ export function createApp(options: AppOptions): App {
         if (cached) return cached;
       }
       return yoga.fetch(request, { ...scope, graphCache, params });
-    }, scope.signal);
+    };
+    return admission ? admission.run(work, scope.signal) : work();
   }
 
   return {

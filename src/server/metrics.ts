@@ -7,7 +7,7 @@ import type { Admission } from "./admission.js";
  * Prometheus text format: the graph cache's hits, misses, single-flight joins and errors, and
  * the GraphQL requests in flight, waiting and refused (./admission.ts).
  */
-export function metricsText(cache: GraphCache | null, admission: Admission): string {
+export function metricsText(cache: GraphCache | null, admission: Admission | null): string {
   const m = cache?.metrics ?? { hits: 0, misses: 0, joined: 0 };
   const errors = cache && cache.store instanceof ResilientStore ? cache.store.errors : 0;
   const store = cache?.store.kind ?? "none";
@@ -20,6 +20,14 @@ export function metricsText(cache: GraphCache | null, admission: Admission): str
     "# HELP agentry_cache_errors_total Cache store failures answered from the database instead.",
     "# TYPE agentry_cache_errors_total counter",
     `agentry_cache_errors_total{store="${store}"} ${errors}`,
+    ...(admission ? admissionLines(admission) : []),
+    ...(cache && cache.store instanceof ResilientStore ? resilienceMetricsLines(cache.store) : []),
+    "",
+  ].join("\n");
+}
+
+function admissionLines(admission: Admission): string[] {
+  return [
     "# HELP agentry_requests_in_flight GraphQL requests being worked on.",
     "# TYPE agentry_requests_in_flight gauge",
     `agentry_requests_in_flight ${admission.inFlight}`,
@@ -29,7 +37,5 @@ export function metricsText(cache: GraphCache | null, admission: Admission): str
     "# HELP agentry_requests_refused_total GraphQL requests refused because the queue was full.",
     "# TYPE agentry_requests_refused_total counter",
     `agentry_requests_refused_total ${admission.refused}`,
-    ...(cache && cache.store instanceof ResilientStore ? resilienceMetricsLines(cache.store) : []),
-    "",
-  ].join("\n");
+  ];
 }
