@@ -78,6 +78,12 @@ const CANDIDATES: Record<string, string> = {
     10,
     (i) => `agents(first: 100, filter: { text: "engineer ${i}" }) { totalCount nodes { ref description } }`,
   ),
+  "full-text search of common words, first 90": `{ agents(first: 90, filter: { text: "design review" }, orderBy: RELEVANCE) { totalCount nodes { name description } } }`,
+  "30 × three levels of collaborators": aliases(
+    30,
+    (i) =>
+      `agent(ref: "${ref(i)}") { ... on Agent { collaborators { to { ... on Agent { collaborators { to { ... on Agent { collaborators { to { ... on Agent { name description } } } } } } } } } } }`,
+  ),
   "agents(first: 100) with markdown": "{ agents(first: 100) { nodes { ref markdown tools { name } } } }",
   "agents(first: 100) with tools and collaborators":
     "{ agents(first: 100) { nodes { ref tools { name } collaborators { kind to { ... on Agent { ref } } } } } }",
@@ -206,7 +212,8 @@ try {
       `| --- | --- | --- |`,
       `| /healthz p99 during the burst | ${result.healthz.p99Ms.toFixed(0)} ms | < 100 ms |`,
       `| server peak memory | ${result.peakMemoryMiB?.toFixed(0) ?? "?"} MiB | < 1,024 MiB |`,
-      `| completed (2xx) / refused (non-2xx) / failed | ${result.burst.completed - result.burst.non2xx} / ${result.burst.non2xx} / ${result.burst.errors + result.burst.timeouts} | |`,
+      // autocannon counts a timeout among its errors too.
+      `| answered 2xx / refused (503) / timed out at the client | ${result.burst.completed - result.burst.non2xx} / ${result.burst.non2xx} / ${result.burst.timeouts} | |`,
       `| latency p50 / p99 | ${result.burst.latencyMs?.p50 ?? "?"} / ${result.burst.latencyMs?.p99 ?? "?"} ms | |`,
       `| recovery after the burst | ${result.recoverySeconds?.toFixed(1) ?? "> 120"} s | < 5 s |`,
     ].join("\n"),

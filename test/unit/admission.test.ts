@@ -67,3 +67,29 @@ describe("Admission", () => {
     expect(started).toBe(1);
   });
 });
+
+describe("Admission, waiters that leave", () => {
+  it("frees the queue slot of a waiter whose client left, at once", async () => {
+    const admission = new Admission({ concurrent: 1, queued: 1 });
+    const g = gate();
+    const work = async () => {
+      await g.opened;
+      return new Response("ok");
+    };
+    const first = admission.run(work, new AbortController().signal);
+    const leaving = new AbortController();
+    const second = admission.run(work, leaving.signal);
+    expect(admission.waiting).toBe(1);
+    leaving.abort();
+    expect((await second).status).toBe(503);
+    expect(admission.waiting).toBe(0);
+    // The slot it held in the queue is free while the first request still runs.
+    const third = admission.run(work, new AbortController().signal);
+    expect(admission.waiting).toBe(1);
+    expect(admission.refused).toBe(0);
+    g.open();
+    expect((await first).status).toBe(200);
+    expect((await third).status).toBe(200);
+    expect(admission.inFlight).toBe(0);
+  });
+});
