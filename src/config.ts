@@ -267,6 +267,8 @@ const httpEnvSchema = z.object({
   AGENTRY_MAX_CONCURRENT_REQUESTS: z.coerce.number().int().min(1).max(1000).optional(),
   /** GraphQL requests that may wait for a slot; more are refused with 503 and Retry-After. */
   AGENTRY_MAX_QUEUED_REQUESTS: z.coerce.number().int().min(0).max(10_000).optional(),
+  /** Longest a GraphQL request waits for a slot before it is refused the same way. */
+  AGENTRY_MAX_QUEUE_WAIT_MS: z.coerce.number().int().min(1).max(120_000).optional(),
 });
 
 export interface HttpConfig {
@@ -276,7 +278,7 @@ export interface HttpConfig {
   introspection: boolean;
   metrics: boolean;
   jit: boolean;
-  admission: { concurrent: number; queued: number };
+  admission: { concurrent: number; queued: number; maxWaitMs: number };
 }
 
 /** What the HTTP surface exposes, and its limits; every switch on by default (a public read API). */
@@ -300,6 +302,7 @@ export function readHttpConfig(env: Record<string, string | undefined>): HttpCon
       // when the database runs elsewhere.
       concurrent: e.AGENTRY_MAX_CONCURRENT_REQUESTS ?? 2,
       queued: e.AGENTRY_MAX_QUEUED_REQUESTS ?? 32,
+      maxWaitMs: e.AGENTRY_MAX_QUEUE_WAIT_MS ?? 2000,
     },
   };
 }

@@ -14,6 +14,12 @@ export interface AdmissionLimits {
   concurrent: number;
   /** Requests waiting for a slot; more are refused. */
   queued: number;
+  /**
+   * Longest wait for a slot, then a refusal (SERVER_BUSY): under a burst of 1 s searches the
+   * queue's clients otherwise waited until their own 10 s timeouts (79 of 96), learning
+   * nothing they could act on.
+   */
+  maxWaitMs: number;
 }
 
 interface Waiter {
@@ -44,7 +50,11 @@ export class Admission {
         return busy();
       }
       const admitted = await this.wait(signal);
-      if (!admitted) return gone();
+      if (admitted === "gone") return gone();
+      if (admitted === "waited") {
+        this.refused++;
+        return busy();
+      }
     } else this.active++;
     try {
       return await work();
@@ -53,21 +63,29 @@ export class Admission {
     }
   }
 
-  /** Resolves true with a slot taken for the caller, or false if the signal aborted first. */
-  private wait(signal: AbortSignal): Promise<boolean> {
-    return new Promise<boolean>((resolve) => {
-      const waiter: Waiter = {
-        start: () => {
-          signal.removeEventListener("abort", leave);
-          resolve(true);
-        },
-      };
-      const leave = () => {
+  /**
+   * "admitted" with a slot taken for the caller; "gone" if the signal aborted first; "waited"
+   * if no slot freed within `maxWaitMs`. A waiter that leaves leaves the queue at once.
+   */
+  private wait(signal: AbortSignal): Promise<"admitted" | "gone" | "waited"> {
+    return new Promise((resolve) => {
+      const leave = (why: "gone" | "waited") => {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", onAbort);
         const at = this.queue.indexOf(waiter);
         if (at !== -1) this.queue.splice(at, 1);
-        resolve(false);
+        resolve(why);
       };
-      signal.addEventListener("abort", leave, { once: true });
+      const onAbort = () => leave("gone");
+      const timer = setTimeout(() => leave("waited"), this.limits.maxWaitMs);
+      const waiter: Waiter = {
+        start: () => {
+          clearTimeout(timer);
+          signal.removeEventListener("abort", onAbort);
+          resolve("admitted");
+        },
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
       this.queue.push(waiter);
     });
   }

@@ -13,7 +13,7 @@ function gate() {
 
 describe("Admission", () => {
   it("works on `concurrent` at once, queues `queued`, refuses the rest", async () => {
-    const admission = new Admission({ concurrent: 2, queued: 1 });
+    const admission = new Admission({ concurrent: 2, queued: 1, maxWaitMs: 60_000 });
     const g = gate();
     let started = 0;
     const work = async () => {
@@ -44,7 +44,7 @@ describe("Admission", () => {
   });
 
   it("never starts a queued request whose client left or whose budget is spent", async () => {
-    const admission = new Admission({ concurrent: 1, queued: 4 });
+    const admission = new Admission({ concurrent: 1, queued: 4, maxWaitMs: 60_000 });
     const g = gate();
     let started = 0;
     const work = async () => {
@@ -70,7 +70,7 @@ describe("Admission", () => {
 
 describe("Admission, waiters that leave", () => {
   it("frees the queue slot of a waiter whose client left, at once", async () => {
-    const admission = new Admission({ concurrent: 1, queued: 1 });
+    const admission = new Admission({ concurrent: 1, queued: 1, maxWaitMs: 60_000 });
     const g = gate();
     const work = async () => {
       await g.opened;
@@ -91,5 +91,25 @@ describe("Admission, waiters that leave", () => {
     expect((await first).status).toBe(200);
     expect((await third).status).toBe(200);
     expect(admission.inFlight).toBe(0);
+  });
+});
+
+describe("Admission, waiting too long", () => {
+  it("refuses a waiter no slot freed for within maxWaitMs, and frees its place", async () => {
+    const admission = new Admission({ concurrent: 1, queued: 4, maxWaitMs: 20 });
+    const g = gate();
+    const first = admission.run(async () => {
+      await g.opened;
+      return new Response("ok");
+    }, new AbortController().signal);
+    const second = await admission.run(async () => new Response("ok"), new AbortController().signal);
+    expect(second.status).toBe(503);
+    expect(
+      ((await second.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code,
+    ).toBe("SERVER_BUSY");
+    expect(admission.waiting).toBe(0);
+    expect(admission.refused).toBe(1);
+    g.open();
+    expect((await first).status).toBe(200);
   });
 });
