@@ -302,7 +302,7 @@ export function readHttpConfig(env: Record<string, string | undefined>): HttpCon
       // when the database runs elsewhere.
       concurrent: e.AGENTRY_MAX_CONCURRENT_REQUESTS ?? 2,
       queued: e.AGENTRY_MAX_QUEUED_REQUESTS ?? 32,
-      maxWaitMs: e.AGENTRY_MAX_QUEUE_WAIT_MS ?? 2000,
+      maxWaitMs: e.AGENTRY_MAX_QUEUE_WAIT_MS ?? 5000,
     },
   };
 }
