@@ -3,8 +3,8 @@
 // description, and bodies of several KB. Used by the benchmarks and by tests that need volume.
 import type { ImportFile } from "../src/catalog/import.js";
 
-/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
-function random(seed: number): () => number {
+/** mulberry32: small, fast, and the same sequence for the same seed everywhere (the fuzzer's too). */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -102,7 +102,7 @@ function sentence(rnd: () => number, words: number): string {
 }
 
 export function syntheticCatalog(options: SyntheticOptions): ImportFile[] {
-  const rnd = random(options.seed ?? 42);
+  const rnd = mulberry32(options.seed ?? 42);
   const n = options.agents;
   const pluginSize = options.pluginSize ?? 50;
   const files: ImportFile[] = [];

@@ -28,6 +28,7 @@ import type {
   GraphQLType,
   GraphQLUnionType,
 } from "graphql";
+import { mulberry32 } from "../../bench/synthetic.js";
 
 // Type predicates by graphql-js' own Symbol.toStringTag, not its instanceof checks: under vitest
 // the schema is built by one build of graphql (CommonJS) and this module may get the other (ESM).
@@ -61,18 +62,6 @@ export interface FuzzCase {
   body: { query?: unknown; variables?: unknown; operationName?: unknown };
   /** A body that is not the JSON of `body` (malformed JSON); sent instead of it. */
   raw?: string;
-}
-
-/** mulberry32, as bench/synthetic.ts: small, fast, the same sequence for a seed everywhere. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 class Rng {
