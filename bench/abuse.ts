@@ -15,12 +15,9 @@
 // It prints the figures the issue asks for (targets: /healthz p99 < 100 ms, peak < 1 GB,
 // recovery < 5 s) as JSON and a short table.
 import { parseArgs } from "node:util";
-import pg from "pg";
-import { openDatabase } from "../src/catalog/database.js";
-import { importFiles } from "../src/catalog/import.js";
-import { readDatabaseConfig } from "../src/config.js";
+import { loadSyntheticCatalog } from "./harness/load-catalog.js";
 import { LoadGenerator, startServer } from "./harness/processes.js";
-import { agentName, syntheticCatalog } from "./synthetic.js";
+import { agentName } from "./synthetic.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -37,24 +34,7 @@ const clients = Number(args.clients);
 const seconds = Number(args.seconds);
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-if (args.load) {
-  const url = new URL(args.database);
-  const admin = new pg.Client({
-    connectionString: Object.assign(new URL(url), { pathname: "/postgres" }).href,
-  });
-  await admin.connect();
-  await admin.query(`drop database if exists "${url.pathname.slice(1)}" with (force)`);
-  await admin.query(`create database "${url.pathname.slice(1)}"`);
-  await admin.end();
-  const loading = await openDatabase(readDatabaseConfig({ DATABASE_URL: args.database }), {
-    workload: "batch",
-  });
-  await loading.migrate();
-  const report = await importFiles(loading, syntheticCatalog({ agents: size }), { source: "syn" });
-  await loading.db.execute("vacuum (analyze)");
-  await loading.close();
-  log(`loaded ${report.created.length} agents`);
-}
+if (args.load) await loadSyntheticCatalog(args.database, size);
 
 const ref = (i: number) => `syn/${agentName((i * 997) % size)}`;
 const aliases = (n: number, field: (i: number) => string) =>

@@ -12,16 +12,15 @@
 //   bytes. The target: every allowed one under 2 s and 5 MB.
 import { parseArgs } from "node:util";
 import { execute, parse, validate } from "graphql";
-import pg from "pg";
 import { openDatabase } from "../src/catalog/database.js";
-import { importFiles } from "../src/catalog/import.js";
 import { readDatabaseConfig } from "../src/config.js";
 import { LIMITS } from "../src/graphql/limits.js";
 import { measure, selectOperation } from "../src/graphql/query-budget.js";
 import { schema } from "../src/graphql/schema.js";
 import { createApp } from "../src/server/app.js";
 import { jitPlugin } from "../src/server/jit.js";
-import { agentName, syntheticCatalog } from "./synthetic.js";
+import { loadSyntheticCatalog } from "./harness/load-catalog.js";
+import { agentName } from "./synthetic.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -35,28 +34,7 @@ if (!args.database) throw new Error("--database postgres://… is required");
 const size = Number(args.size);
 const runs = Number(args.runs);
 
-if (args.load) {
-  const url = new URL(args.database);
-  const name = url.pathname.slice(1);
-  const admin = new pg.Client({
-    connectionString: Object.assign(new URL(url), { pathname: "/postgres" }).href,
-  });
-  await admin.connect();
-  await admin.query(`drop database if exists "${name}" with (force)`);
-  await admin.query(`create database "${name}"`);
-  await admin.end();
-  const loading = await openDatabase(readDatabaseConfig({ DATABASE_URL: args.database }), {
-    workload: "batch",
-  });
-  await loading.migrate();
-  const t0 = performance.now();
-  const report = await importFiles(loading, syntheticCatalog({ agents: size }), { source: "syn" });
-  await loading.db.execute("vacuum (analyze)");
-  console.error(
-    `loaded ${report.created.length} agents in ${((performance.now() - t0) / 1000).toFixed(0)} s`,
-  );
-  await loading.close();
-}
+if (args.load) await loadSyntheticCatalog(args.database, size);
 
 const database = await openDatabase(readDatabaseConfig({ DATABASE_URL: args.database }));
 const ref = (i: number) => `syn/${agentName(i)}`;
