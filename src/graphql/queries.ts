@@ -322,6 +322,7 @@ const UnresolvedKindEnum = builder.enumType("UnresolvedKind", {
     COLLABORATOR: { value: "collaborator" },
     SKILL: { value: "skill" },
     COMMAND: { value: "command" },
+    GROUP: { value: "group" },
   } as const,
 });
 

@@ -16,7 +16,7 @@ import {
   query,
 } from "./internal.js";
 
-export type UnresolvedKind = "collaborator" | "skill" | "command";
+export type UnresolvedKind = "collaborator" | "skill" | "command" | "group";
 
 export interface UnresolvedReference {
   /** This row's pagination cursor (for Relay edges). */
