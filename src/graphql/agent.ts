@@ -17,7 +17,7 @@ import { RevisionDiffRef, RevisionRef } from "./revision.js";
 import { SourceRef } from "./source.js";
 import { AgentToolRef, ToolTierEnum } from "./tool.js";
 
-export const ModelFamilyEnum = builder.enumType("ModelFamily", {
+export const ModelFamilyEnum = builder.enumType("AgentryModelFamily", {
   values: {
     OPUS: { value: "opus" },
     SONNET: { value: "sonnet" },
@@ -27,7 +27,7 @@ export const ModelFamilyEnum = builder.enumType("ModelFamily", {
   } as const,
 });
 
-export const ToolsModeEnum = builder.enumType("ToolsMode", {
+export const ToolsModeEnum = builder.enumType("AgentToolsMode", {
   description: "How the agent's tools are given.",
   values: {
     INHERIT: { value: "inherit", description: "No `tools` key: the agent inherits every tool." },
@@ -37,7 +37,7 @@ export const ToolsModeEnum = builder.enumType("ToolsMode", {
   } as const,
 });
 
-const ModelRef = builder.objectRef<{ raw: string; family: string }>("Model").implement({
+const ModelRef = builder.objectRef<{ raw: string; family: string }>("AgentryModel").implement({
   fields: (t) => ({
     raw: t.exposeString("raw", { description: "As written, e.g. `claude-sonnet-4-5` or `inherit`." }),
     family: t.field({ type: ModelFamilyEnum, resolve: (m) => m.family as "opus" }),
@@ -71,7 +71,7 @@ export function loadAgent(ctx: GraphQLContext, id: number): Promise<AgentSummary
   return AgentRef.getDataloader(ctx).load(id);
 }
 
-const ToolsByTierRef = builder.objectRef<{ id: number }>("ToolsByTier");
+const ToolsByTierRef = builder.objectRef<{ id: number }>("AgentToolsByTier");
 const revisionNumber = z.number().int().min(1);
 
 AgentRef.implement({
@@ -90,8 +90,8 @@ AgentRef.implement({
     revision: t.exposeInt("revisionNumber", {
       description: "The number of the current revision (1 for the first).",
     }),
-    createdAt: t.field({ type: "DateTime", resolve: (a) => a.createdAt }),
-    updatedAt: t.field({ type: "DateTime", resolve: (a) => a.updatedAt }),
+    createdAt: t.field({ type: "AgentryDateTime", resolve: (a) => a.createdAt }),
+    updatedAt: t.field({ type: "AgentryDateTime", resolve: (a) => a.updatedAt }),
     source: t.field({
       type: SourceRef,
       resolve: (a, _args, ctx) => SourceRef.getDataloader(ctx).load(a.sourceId),

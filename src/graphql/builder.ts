@@ -67,8 +67,7 @@ if (!registered.deadline) SchemaBuilder.registerPlugin("deadline", DeadlinePlugi
 export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
   Scalars: {
-    DateTime: { Input: Date; Output: Date | string };
-    JSON: { Input: unknown; Output: unknown };
+    AgentryDateTime: { Input: Date; Output: Date | string };
     /** Federation's entity representation (federation.ts). */
     _Any: { Input: Record<string, unknown>; Output: unknown };
   };
@@ -114,16 +113,10 @@ export const builder = new SchemaBuilder<{
   errors: { directResult: true, unsafelyHandleInputErrors: true },
 });
 
-builder.scalarType("DateTime", {
+builder.scalarType("AgentryDateTime", {
   description: "An ISO-8601 date-time in UTC.",
   serialize: (v) => (v instanceof Date ? v.toISOString() : new Date(v).toISOString()),
   parseValue: (v) => new Date(String(v)),
-});
-
-builder.scalarType("JSON", {
-  description: "Any JSON value.",
-  serialize: (v) => v,
-  parseValue: (v) => v,
 });
 
 builder.queryType({ description: "Agentry: a knowledge graph of AI agent definitions." });

@@ -44,7 +44,7 @@ export const CommandRef = builder.objectRef<CommandListing>("Command").implement
   }),
 });
 
-export const ToolRef = builder.objectRef<ToolSummary>("Tool").implement({
+export const ToolRef = builder.objectRef<ToolSummary>("AgentryTool").implement({
   description: "A tool name, shared by every source: `Read` is the same tool everywhere.",
   fields: (t) => ({
     name: t.exposeString("name"),
@@ -79,7 +79,8 @@ builder.queryField("skills", (t) =>
           ),
         ),
     },
-    totalCount as never,
+    { ...totalCount, name: "SkillConnection" } as never,
+    { name: "SkillEdge" },
   ),
 );
 
@@ -102,7 +103,8 @@ builder.queryField("commands", (t) =>
           ),
         ),
     },
-    totalCount as never,
+    { ...totalCount, name: "CommandConnection" } as never,
+    { name: "CommandEdge" },
   ),
 );
 
@@ -118,6 +120,7 @@ builder.queryField("tools", (t) =>
           await asInput(() => listTools(ctx.db, { first: args.first ?? 20, after: args.after ?? null })),
         ),
     },
-    totalCount as never,
+    { ...totalCount, name: "AgentryToolConnection" } as never,
+    { name: "AgentryToolEdge" },
   ),
 );

@@ -44,6 +44,19 @@ export const CollaborationEndRef = builder.unionType("CollaborationEnd", {
   resolveType: (v) => ((v as UnresolvedAgent).kind === "unresolved" ? "UnresolvedAgent" : "Agent"),
 });
 
+const CollaborationAttributeRef = builder
+  .objectRef<{ key: string; value: string }>("CollaborationAttribute")
+  .implement({
+    description:
+      "A `**Key**: value` line nested under a collaboration entry: an attribute of the edge, not an agent.",
+    fields: (t) => ({
+      key: t.exposeString("key", {
+        description: "The key in camelCase: `**Input Format**` is `inputFormat`.",
+      }),
+      value: t.exposeString("value", { description: "The text after the colon, trimmed." }),
+    }),
+  });
+
 export const CollaborationRef = builder.objectRef<CollaborationEdge>("Collaboration").implement({
   description: "An edge between two agents, as stated in one agent's file.",
   fields: (t) => ({
@@ -66,10 +79,10 @@ export const CollaborationRef = builder.objectRef<CollaborationEdge>("Collaborat
     }),
     summary: t.exposeString("summary", { nullable: true, description: "The text after the arrow or colon." }),
     attributes: t.field({
-      type: "JSON",
+      type: [CollaborationAttributeRef],
       description:
-        "Nested `**Key**: value` lines, keyed in camelCase (inputFormat, qualityGate, handoffLocation…).",
-      resolve: (e) => e.attributes,
+        "The entry's nested `**Key**: value` lines (Input Format, Quality Gate, Handoff Location…), in the order written.",
+      resolve: (e) => Object.entries(e.attributes).map(([key, value]) => ({ key, value })),
     }),
     phase: t.exposeString("phase", {
       nullable: true,

@@ -10,7 +10,7 @@ export function invalidInput(path: string, message: string): InputValidationErro
   return new InputValidationError({ issues: [{ path: [path], message }] });
 }
 
-export const ErrorInterface = builder.interfaceRef<Error>("Error").implement({
+export const ErrorInterface = builder.interfaceRef<Error>("AgentryError").implement({
   description: "A problem with the request that the client can act on.",
   fields: (t) => ({
     message: t.exposeString("message"),
@@ -18,7 +18,7 @@ export const ErrorInterface = builder.interfaceRef<Error>("Error").implement({
 });
 
 builder.objectType(NotFoundError, {
-  name: "NotFoundError",
+  name: "AgentryNotFoundError",
   interfaces: [ErrorInterface],
   description: "The thing asked for does not exist (or was deleted).",
   fields: (t) => ({
@@ -32,7 +32,7 @@ interface InputIssue {
   message: string;
 }
 
-const InputIssueRef = builder.objectRef<InputIssue>("InputIssue").implement({
+const InputIssueRef = builder.objectRef<InputIssue>("AgentryInputIssue").implement({
   fields: (t) => ({
     path: t.exposeString("path", { description: "The argument, e.g. `ref` or `filter.text`." }),
     message: t.exposeString("message"),
@@ -49,7 +49,7 @@ export function issuesOf(error: InputValidationError): InputIssue[] {
 }
 
 builder.objectType(InputValidationError, {
-  name: "InvalidInputError",
+  name: "AgentryInvalidInputError",
   interfaces: [ErrorInterface],
   description: "An argument failed validation; `issues` says which and why.",
   fields: (t) => ({

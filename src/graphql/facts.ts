@@ -11,7 +11,7 @@ import type { Diagnostic } from "../definitions/index.js";
 import { builder } from "./builder.js";
 import { COST } from "./costs.js";
 
-export const EvidenceRef = builder.objectRef<Evidence>("Evidence").implement({
+export const EvidenceRef = builder.objectRef<Evidence>("AgentryEvidence").implement({
   description: "Where a fact was read: a 1-based line of the file and that line's text.",
   fields: (t) => ({
     line: t.exposeInt("line"),
@@ -19,13 +19,19 @@ export const EvidenceRef = builder.objectRef<Evidence>("Evidence").implement({
   }),
 });
 
+export const AgentSkillOriginEnum = builder.enumType("AgentSkillOrigin", {
+  description: "Where in the agent's file a skill is named.",
+  values: {
+    FRONTMATTER: { value: "frontmatter", description: "The frontmatter's `skills` list." },
+    BODY: { value: "body", description: "A section of the body, such as Required Skills." },
+  } as const,
+});
+
 export const AgentSkillRef = builder.objectRef<AgentSkill>("AgentSkill").implement({
   description: "A skill the agent names, and the skill it resolves to in the same source.",
   fields: (t) => ({
     name: t.exposeString("name"),
-    origin: t.exposeString("origin", {
-      description: "`frontmatter` or `body` (a section such as Required Skills).",
-    }),
+    origin: t.field({ type: AgentSkillOriginEnum, resolve: (s) => s.origin }),
     resolved: t.boolean({ resolve: (s) => s.skillId !== null }),
     skillRef: t.exposeString("skillRef", {
       nullable: true,
@@ -74,11 +80,11 @@ export const AgentExampleRef = builder.objectRef<AgentExample>("AgentExample").i
   }),
 });
 
-export const SeverityEnum = builder.enumType("Severity", {
+export const SeverityEnum = builder.enumType("AgentrySeverity", {
   values: { ERROR: { value: "error" }, WARNING: { value: "warning" }, INFO: { value: "info" } } as const,
 });
 
-export const DiagnosticRef = builder.objectRef<Diagnostic>("Diagnostic").implement({
+export const DiagnosticRef = builder.objectRef<Diagnostic>("AgentryDiagnostic").implement({
   fields: (t) => ({
     severity: t.field({ type: SeverityEnum, resolve: (d) => d.severity }),
     code: t.exposeString("code"),

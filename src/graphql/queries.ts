@@ -37,7 +37,7 @@ builder.queryField("agent", (t) =>
   t.field({
     type: AgentRef,
     description: "One agent by its ref, `source/name`.",
-    errors: { types: ERROR_TYPES },
+    errors: { types: ERROR_TYPES, union: { name: "AgentResult" } },
     args: { ref: t.arg.string({ required: true, validate: ref }) },
     resolve: async (_root, args, ctx) => {
       const agent = await getAgentByRef(ctx.db, args.ref);
@@ -108,10 +108,12 @@ builder.queryField("agents", (t) =>
       },
     },
     {
+      name: "AgentConnection",
       fields: (c) => ({
         totalCount: c.int({ resolve: (conn) => (conn as unknown as { totalCount: number }).totalCount }),
       }),
     },
+    { name: "AgentEdge" },
   ),
 );
 
@@ -177,7 +179,7 @@ const AgentGraphRef = builder.objectRef<GraphResult>("AgentGraph").implement({
   }),
 });
 
-const DirectionEnum = builder.enumType("GraphDirection", {
+const DirectionEnum = builder.enumType("AgentGraphDirection", {
   values: {
     OUT: { value: "out", description: "Follow edges from → to." },
     IN: { value: "in", description: "Follow edges to → from." },
@@ -189,7 +191,7 @@ builder.queryField("agentGraph", (t) =>
   t.field({
     type: AgentGraphRef,
     description: `The collaboration graph around some agents, up to ${LIMITS.maxGraphDepth} hops and ${LIMITS.graphNodeBudget} agents.`,
-    errors: { types: ERROR_TYPES },
+    errors: { types: ERROR_TYPES, union: { name: "AgentGraphResult" } },
     args: {
       roots: t.arg.stringList({
         required: true,
@@ -248,14 +250,14 @@ builder.queryField("agentGraph", (t) =>
 const PATH_DEPTH_DEFAULT = 4;
 const PATH_DEPTH_MAX = 5;
 
-const StepDirectionEnum = builder.enumType("StepDirection", {
+const StepDirectionEnum = builder.enumType("CollaborationStepDirection", {
   values: {
     FORWARD: { value: "forward", description: "Walked from the edge's `from` to its `to`." },
     BACKWARD: { value: "backward", description: "Walked against the edge." },
   } as const,
 });
 
-const PathStepRef = builder.objectRef<PathStep>("PathStep").implement({
+const PathStepRef = builder.objectRef<PathStep>("CollaborationPathStep").implement({
   fields: (t) => ({
     collaboration: t.field({ type: CollaborationRef, resolve: (s) => s.edge }),
     direction: t.field({ type: StepDirectionEnum, resolve: (s) => s.direction }),
@@ -283,7 +285,7 @@ builder.queryField("collaborationPath", (t) =>
     nullable: true,
     description:
       "The shortest chain of collaboration edges from one agent to another; null when there is none.",
-    errors: { types: ERROR_TYPES },
+    errors: { types: ERROR_TYPES, union: { name: "CollaborationPathResult" } },
     args: {
       from: t.arg.string({ required: true, validate: ref }),
       to: t.arg.string({ required: true, validate: ref }),
@@ -359,9 +361,11 @@ builder.queryField("unresolvedReferences", (t) =>
       },
     },
     {
+      name: "UnresolvedReferenceConnection",
       fields: (c) => ({
         totalCount: c.int({ resolve: (conn) => (conn as unknown as { totalCount: number }).totalCount }),
       }),
     },
+    { name: "UnresolvedReferenceEdge" },
   ),
 );

@@ -1,18 +1,27 @@
 // Revisions of an agent's file and the semantic diff between two of them.
-import type { DiffEdge, DiffExample, DiffTool, RevisionDiff, RevisionInfo } from "../catalog/reads/index.js";
+import type {
+  AgentTool,
+  DiffEdge,
+  DiffExample,
+  DiffTool,
+  RevisionDiff,
+  RevisionInfo,
+} from "../catalog/reads/index.js";
 import { builder } from "./builder.js";
+import { CollaborationKindEnum } from "./collaboration.js";
+import { ToolTierEnum } from "./tool.js";
 
-export const RevisionRef = builder.objectRef<RevisionInfo>("Revision").implement({
+export const RevisionRef = builder.objectRef<RevisionInfo>("AgentRevision").implement({
   fields: (t) => ({
     number: t.exposeInt("number", { description: "1 for the file's first version, counting up." }),
     contentHash: t.exposeString("contentHash", { description: "SHA-256 of the file's text." }),
     current: t.exposeBoolean("current"),
-    createdAt: t.field({ type: "DateTime", resolve: (r) => r.createdAt }),
+    createdAt: t.field({ type: "AgentryDateTime", resolve: (r) => r.createdAt }),
   }),
 });
 
 const StringChangeRef = builder
-  .objectRef<{ from: string | null; to: string | null }>("StringChange")
+  .objectRef<{ from: string | null; to: string | null }>("AgentryStringChange")
   .implement({
     fields: (t) => ({
       from: t.exposeString("from", { nullable: true }),
@@ -20,26 +29,33 @@ const StringChangeRef = builder
     }),
   });
 
-const DiffToolRef = builder.objectRef<DiffTool>("DiffTool").implement({
-  fields: (t) => ({ name: t.exposeString("name"), tier: t.exposeString("tier") }),
+const DiffToolRef = builder.objectRef<DiffTool>("AgentDiffTool").implement({
+  fields: (t) => ({
+    name: t.exposeString("name"),
+    tier: t.field({ type: ToolTierEnum, resolve: (x) => x.tier as AgentTool["tier"] }),
+  }),
 });
 
 const ToolTierChangeRef = builder
-  .objectRef<{ name: string; from: string; to: string }>("ToolTierChange")
+  .objectRef<{ name: string; from: string; to: string }>("AgentToolTierChange")
   .implement({
-    fields: (t) => ({ name: t.exposeString("name"), from: t.exposeString("from"), to: t.exposeString("to") }),
+    fields: (t) => ({
+      name: t.exposeString("name"),
+      from: t.field({ type: ToolTierEnum, resolve: (x) => x.from as AgentTool["tier"] }),
+      to: t.field({ type: ToolTierEnum, resolve: (x) => x.to as AgentTool["tier"] }),
+    }),
   });
 
-const DiffEdgeRef = builder.objectRef<DiffEdge>("DiffEdge").implement({
+const DiffEdgeRef = builder.objectRef<DiffEdge>("AgentDiffEdge").implement({
   fields: (t) => ({
-    kind: t.exposeString("kind"),
+    kind: t.field({ type: CollaborationKindEnum, resolve: (e) => e.kind }),
     from: t.exposeString("from"),
     to: t.exposeString("to"),
     summary: t.exposeString("summary", { nullable: true }),
   }),
 });
 
-const DiffExampleRef = builder.objectRef<DiffExample>("DiffExample").implement({
+const DiffExampleRef = builder.objectRef<DiffExample>("AgentDiffExample").implement({
   fields: (t) => ({
     context: t.exposeString("context", { nullable: true }),
     user: t.exposeString("user", { nullable: true }),
@@ -47,7 +63,7 @@ const DiffExampleRef = builder.objectRef<DiffExample>("DiffExample").implement({
   }),
 });
 
-export const RevisionDiffRef = builder.objectRef<RevisionDiff>("RevisionDiff").implement({
+export const RevisionDiffRef = builder.objectRef<RevisionDiff>("AgentRevisionDiff").implement({
   description: "What changed between two revisions: each field is null (or empty) when unchanged.",
   fields: (t) => ({
     fromRevision: t.int({ resolve: (d) => d.from.number }),

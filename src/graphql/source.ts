@@ -17,7 +17,7 @@ export interface SourceRow {
   updatedAt: string;
 }
 
-export const SourceRef = builder.loadableNodeRef<SourceRow, number, number>("Source", {
+export const SourceRef = builder.loadableNodeRef<SourceRow, number, number>("AgentrySource", {
   id: { resolve: (s) => s.id, parse: (id) => Number(id) },
   load: async (ids, ctx) => {
     // A decoded global id may be NaN or out of range: it names nothing, and must not fail the
@@ -36,7 +36,7 @@ SourceRef.implement({
     name: t.exposeString("name"),
     generation: t.exposeInt("generation", { description: "Moves on every committed write to this source." }),
     agentCount: t.exposeInt("agentCount"),
-    updatedAt: t.field({ type: "DateTime", resolve: (s) => s.updatedAt }),
+    updatedAt: t.field({ type: "AgentryDateTime", resolve: (s) => s.updatedAt }),
   }),
 });
 
@@ -83,6 +83,10 @@ builder.queryField("sources", (t) =>
         return { ...page, totalCount: rows.length };
       },
     },
-    { fields: (c) => ({ totalCount: c.int({ resolve: (conn) => conn.totalCount }) }) },
+    {
+      name: "AgentrySourceConnection",
+      fields: (c) => ({ totalCount: c.int({ resolve: (conn) => conn.totalCount }) }),
+    },
+    { name: "AgentrySourceEdge" },
   ),
 );

@@ -2,7 +2,7 @@
 import type { AgentTool } from "../catalog/reads/index.js";
 import { builder } from "./builder.js";
 
-export const ToolTierEnum = builder.enumType("ToolTier", {
+export const ToolTierEnum = builder.enumType("AgentryToolTier", {
   values: {
     ESSENTIAL: { value: "essential" },
     OPTIONAL: { value: "optional" },
@@ -11,7 +11,7 @@ export const ToolTierEnum = builder.enumType("ToolTier", {
   } as const,
 });
 
-export const ToolKindEnum = builder.enumType("ToolKind", {
+export const ToolKindEnum = builder.enumType("AgentryToolKind", {
   values: {
     BUILTIN: { value: "builtin", description: "A plain tool name such as `Read` or `Bash(git:*)`." },
     MCP: { value: "mcp", description: "`mcp__server__tool`." },

@@ -21,7 +21,7 @@ query AgentDetail {
       }
       variants { ref model { raw } }
     }
-    ... on Error { message }
+    ... on AgentryError { message }
   }
 }
 
@@ -32,7 +32,7 @@ query Graph {
       nodes { depth agent { id name } }
       edges { kind from { ... on Agent { id } } to { ... on Agent { id } ... on UnresolvedAgent { name } } }
     }
-    ... on Error { message }
+    ... on AgentryError { message }
   }
 }
 

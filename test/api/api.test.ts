@@ -97,18 +97,18 @@ describe.each(cases)("API on $driver", ({ open }) => {
   it("returns NotFoundError and InvalidInputError as typed results", async () => {
     const missing = await gql<{ agent: any }>(
       app,
-      `{ agent(ref: "acme-platform/nobody") { __typename ... on NotFoundError { message ref } } }`,
+      `{ agent(ref: "acme-platform/nobody") { __typename ... on AgentryNotFoundError { message ref } } }`,
     );
     expect(missing.body.data!.agent).toEqual({
-      __typename: "NotFoundError",
+      __typename: "AgentryNotFoundError",
       message: expect.stringContaining("nobody"),
       ref: "acme-platform/nobody",
     });
     const bad = await gql<{ agent: any }>(
       app,
-      `{ agent(ref: "no-slash") { __typename ... on InvalidInputError { issues { path message } } } }`,
+      `{ agent(ref: "no-slash") { __typename ... on AgentryInvalidInputError { issues { path message } } } }`,
     );
-    expect(bad.body.data!.agent.__typename).toBe("InvalidInputError");
+    expect(bad.body.data!.agent.__typename).toBe("AgentryInvalidInputError");
     expect(bad.body.data!.agent.issues[0].path).toBe("ref");
   });
 
@@ -220,7 +220,7 @@ describe.each(cases)("API on $driver", ({ open }) => {
 
     const depth = await gql<any>(
       app,
-      `{ agentGraph(roots: ["acme-platform/api-designer"], depth: 5) { __typename ... on InvalidInputError { issues { path message } } } }`,
+      `{ agentGraph(roots: ["acme-platform/api-designer"], depth: 5) { __typename ... on AgentryInvalidInputError { issues { path message } } } }`,
     );
     expect(depth.body.data.agentGraph.issues).toEqual([{ path: "depth", message: "at most 4" }]);
 

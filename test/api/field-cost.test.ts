@@ -28,10 +28,10 @@ it("walks every field of Agent and of the types below it", () => {
       "Agent.diff",
       "Collaboration.statedBy",
       "UnresolvedAgent.candidates",
-      "RevisionDiff.toolsAdded",
-      "DiffEdge.summary",
-      "InvalidInputError.issues",
-      "Source.agentCount",
+      "AgentRevisionDiff.toolsAdded",
+      "AgentDiffEdge.summary",
+      "AgentryInvalidInputError.issues",
+      "AgentrySource.agentCount",
     ]),
   );
   expect(new Set(names.map((n) => n.split(".")[0])).size).toBeGreaterThanOrEqual(20);

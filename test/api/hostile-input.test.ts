@@ -64,8 +64,8 @@ describe.each(cases)("hostile input on $driver", ({ open }) => {
       "Agent:-0",
       "Agent:",
       "Agent:9007199254740993",
-      "Source:1e0",
-      "Source:2147483648",
+      "AgentrySource:1e0",
+      "AgentrySource:2147483648",
       "Nope:1",
     ];
     it.each(FORGED)("node(id: base64 of %j) is null, with no SQL and no log line", async (id) => {
@@ -79,11 +79,11 @@ describe.each(cases)("hostile input on $driver", ({ open }) => {
     it("a Source that does not exist is null, in a batch with live nodes (it was a plain Error)", async () => {
       const r = await gql<any>(
         app,
-        "query ($ids: [ID!]!) { nodes(ids: $ids) { __typename ... on Source { name } } }",
-        { ids: [b64("Source:987654"), b64("Source:1"), b64("Source:987655")] },
+        "query ($ids: [ID!]!) { nodes(ids: $ids) { __typename ... on AgentrySource { name } } }",
+        { ids: [b64("AgentrySource:987654"), b64("AgentrySource:1"), b64("AgentrySource:987655")] },
       );
       expect(r.body).toEqual({
-        data: { nodes: [null, { __typename: "Source", name: "acme-platform" }, null] },
+        data: { nodes: [null, { __typename: "AgentrySource", name: "acme-platform" }, null] },
       });
       expect(logger.lines.filter((l) => l.level === "error")).toEqual([]);
     });
@@ -91,11 +91,15 @@ describe.each(cases)("hostile input on $driver", ({ open }) => {
     it("the ids this server writes still name their nodes", async () => {
       const r = await gql<any>(
         app,
-        "query ($ids: [ID!]!) { nodes(ids: $ids) { __typename ... on Agent { name } ... on Source { name } } }",
-        { ids: [b64("Agent:1"), b64("Source:1"), b64("Agent: 1")] },
+        "query ($ids: [ID!]!) { nodes(ids: $ids) { __typename ... on Agent { name } ... on AgentrySource { name } } }",
+        { ids: [b64("Agent:1"), b64("AgentrySource:1"), b64("Agent: 1")] },
       );
       expect(r.body.errors).toBeUndefined();
-      expect(r.body.data.nodes.map((n: any) => n?.__typename ?? null)).toEqual(["Agent", "Source", null]);
+      expect(r.body.data.nodes.map((n: any) => n?.__typename ?? null)).toEqual([
+        "Agent",
+        "AgentrySource",
+        null,
+      ]);
     });
 
     it("nodes(ids:) takes at most 100 ids: 101 are refused before any SQL", async () => {

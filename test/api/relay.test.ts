@@ -27,8 +27,8 @@ const NOTHING = [
   ["a fractional agent id", b64("Agent:1.5")],
   ["an agent id beyond bigint", b64("Agent:99999999999999999999")],
   ["an agent that does not exist", b64("Agent:987654")],
-  ["a non-numeric source id", b64("Source:x")],
-  ["a source that does not exist", b64("Source:987654")],
+  ["a non-numeric source id", b64("AgentrySource:x")],
+  ["a source that does not exist", b64("AgentrySource:987654")],
 ] as const;
 
 describe.each(cases)("Relay and inputs on $driver", ({ open }) => {
@@ -63,14 +63,14 @@ describe.each(cases)("Relay and inputs on $driver", ({ open }) => {
     const ids = [agent.id, ...NOTHING.map(([, id]) => id), source.id];
     const r = await gql<any>(
       app,
-      "query ($ids: [ID!]!) { nodes(ids: $ids) { __typename ... on Agent { ref } ... on Source { name } } }",
+      "query ($ids: [ID!]!) { nodes(ids: $ids) { __typename ... on Agent { ref } ... on AgentrySource { name } } }",
       { ids },
     );
     expect(r.body.errors).toBeUndefined();
     expect(r.body.data.nodes).toEqual([
       { __typename: "Agent", ref: agent.ref },
       ...NOTHING.map(() => null),
-      { __typename: "Source", name: source.name },
+      { __typename: "AgentrySource", name: source.name },
     ]);
     expect(logger.lines).toEqual([]);
   });

@@ -39,7 +39,7 @@ export async function servedSchema(): Promise<GraphQLSchema> {
 export interface FieldCase {
   /** `Type.field`, e.g. `Agent.markdown` or `RevisionDiff.toolsAdded`. */
   name: string;
-  /** The selection, relative to the start type, e.g. `diff { ... on RevisionDiff { name { __typename } } }`. */
+  /** The selection, relative to the start type, e.g. `diff { ... on AgentRevisionDiff { name { __typename } } }`. */
   selection: string;
 }
 

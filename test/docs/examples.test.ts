@@ -39,7 +39,7 @@ describe("the checks themselves", () => {
   it("refuses the example README.md used to show, and other broken ones", () => {
     const problems = (text: string) => check({ where: "t", text }, printed).problems;
     expect(problems('{ agent(ref: "a/b") { ... on Agent { diff { toolsAdded { name } } } } }')).toEqual([
-      'line 1: Cannot query field "toolsAdded" on type "AgentDiffResult". Did you mean to use an inline fragment on "RevisionDiff"?',
+      'line 1: Cannot query field "toolsAdded" on type "AgentDiffResult". Did you mean to use an inline fragment on "AgentRevisionDiff"?',
     ]);
     expect(problems("{ sources { totalCount } }\n{ tools { totalCount } }")).toHaveLength(2);
     expect(problems("{ agents(first: 1) { nodes { nope } } }")).toHaveLength(1);

@@ -162,12 +162,13 @@ const NAMESPACES = ["", "backend", "delivery", "frontend"];
 const COLORS = ["blue", "green", "red", "purple"];
 const TYPENAMES = [
   "Agent",
-  "Source",
+  "AgentrySource",
   "Skill",
-  "Tool",
+  "AgentryTool",
   "Command",
   "Nope",
-  "Revision",
+  "AgentRevision",
+  "Source",
   "Query",
   "__proto__",
   "",
@@ -247,13 +248,13 @@ function globalId(rng: Rng): string | number {
       b64("Agent:2147483648"),
       b64("Agent:1:2"),
       b64("Agent:' or 1=1 --"),
-      b64("Source:NaN"),
-      b64("Source:1e3"),
-      b64("Source:1.5"),
-      b64("Source:2147483648"),
-      b64("Source:-5"),
-      b64("Source:x"),
-      b64("Source:987654"),
+      b64("AgentrySource:NaN"),
+      b64("AgentrySource:1e3"),
+      b64("AgentrySource:1.5"),
+      b64("AgentrySource:2147483648"),
+      b64("AgentrySource:-5"),
+      b64("AgentrySource:x"),
+      b64("AgentrySource:987654"),
       b64("Nope:1"),
       b64("Revision:1"),
       b64("Query:1"),
@@ -423,8 +424,8 @@ function representation(rng: Rng, hostile: boolean): unknown {
   if (!hostile) {
     const r = rng.int(0, 3);
     if (r === 0) return { __typename: "Agent", ref: rng.pick(REFS) };
-    if (r === 1) return { __typename: "Source", name: rng.pick(SOURCES) };
-    if (r === 2) return { __typename: "Tool", name: rng.pick(TOOLS) };
+    if (r === 1) return { __typename: "AgentrySource", name: rng.pick(SOURCES) };
+    if (r === 2) return { __typename: "AgentryTool", name: rng.pick(TOOLS) };
     return { __typename: "Skill", ref: `${rng.pick(SOURCES)}/${rng.pick(SKILLS)}` };
   }
   const typename = rng.pick(TYPENAMES);

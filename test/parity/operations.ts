@@ -44,7 +44,7 @@ export const PARITY_OPERATIONS: ParityOperation[] = [
   },
   {
     name: "agent diff of a single revision",
-    query: `{ agent(ref: "${AGENT}") { ... on Agent { diff { __typename ... on Error { message } ... on RevisionDiff { fromRevision toRevision } } } } }`,
+    query: `{ agent(ref: "${AGENT}") { ... on Agent { diff { __typename ... on AgentryError { message } ... on AgentRevisionDiff { fromRevision toRevision } } } } }`,
   },
   {
     name: "agents",
@@ -99,34 +99,34 @@ export const PARITY_OPERATIONS: ParityOperation[] = [
   {
     name: "nodes by ids",
     query:
-      "query ($ids: [ID!]!) { nodes(ids: $ids) { __typename ... on Source { name } ... on Agent { name } } }",
+      "query ($ids: [ID!]!) { nodes(ids: $ids) { __typename ... on AgentrySource { name } ... on Agent { name } } }",
     variables: { ids: ["$sourceId", "$agentId"] },
   },
   { name: "_service", query: "{ _service { sdl } }" },
   {
     name: "_entities",
-    query: `{ _entities(representations: [{ __typename: "Agent", ref: "${AGENT}" }, { __typename: "Tool", name: "Read" }, { __typename: "Source", name: "solo-dev" }, { __typename: "Agent", ref: "acme-platform/nobody" }]) { __typename ... on Agent { ref } ... on Tool { name } ... on Source { name } } }`,
+    query: `{ _entities(representations: [{ __typename: "Agent", ref: "${AGENT}" }, { __typename: "AgentryTool", name: "Read" }, { __typename: "AgentrySource", name: "solo-dev" }, { __typename: "Agent", ref: "acme-platform/nobody" }]) { __typename ... on Agent { ref } ... on AgentryTool { name } ... on AgentrySource { name } } }`,
   },
   // Typed errors.
   {
     name: "agent not found",
-    query: `{ agent(ref: "acme-platform/nobody") { __typename ... on NotFoundError { entity ref message } } }`,
+    query: `{ agent(ref: "acme-platform/nobody") { __typename ... on AgentryNotFoundError { entity ref message } } }`,
   },
   {
     name: "agent with an invalid ref",
-    query: `{ agent(ref: "not a ref") { __typename ... on Error { message } ... on InvalidInputError { issues { path message } } } }`,
+    query: `{ agent(ref: "not a ref") { __typename ... on AgentryError { message } ... on AgentryInvalidInputError { issues { path message } } } }`,
   },
   {
     name: "agentGraph too deep",
-    query: `{ agentGraph(roots: ["${AGENT}"], depth: 9) { __typename ... on InvalidInputError { message issues { path message } } } }`,
+    query: `{ agentGraph(roots: ["${AGENT}"], depth: 9) { __typename ... on AgentryInvalidInputError { message issues { path message } } } }`,
   },
   {
     name: "agentGraph of an unknown root",
-    query: `{ agentGraph(roots: ["acme-platform/nobody"]) { __typename ... on NotFoundError { ref } } }`,
+    query: `{ agentGraph(roots: ["acme-platform/nobody"]) { __typename ... on AgentryNotFoundError { ref } } }`,
   },
   {
     name: "collaborationPath without a path",
-    query: `{ collaborationPath(from: "${AGENT}", to: "solo-dev/nobody") { __typename ... on Error { message } } }`,
+    query: `{ collaborationPath(from: "${AGENT}", to: "solo-dev/nobody") { __typename ... on AgentryError { message } } }`,
   },
   // Argument errors.
   { name: "first below 1", query: "{ agents(first: 0) { totalCount } }" },
@@ -190,7 +190,7 @@ export const PARITY_OPERATIONS: ParityOperation[] = [
   },
   {
     name: "inline fragments on a union",
-    query: `{ a: agent(ref: "${AGENT}") { ... on Agent { name } ... on NotFoundError { ref } } b: agent(ref: "x/y") { ... on Agent { name } ... on NotFoundError { ref } } }`,
+    query: `{ a: agent(ref: "${AGENT}") { ... on Agent { name } ... on AgentryNotFoundError { ref } } b: agent(ref: "x/y") { ... on Agent { name } ... on AgentryNotFoundError { ref } } }`,
   },
   {
     name: "__typename everywhere",

@@ -53,13 +53,13 @@ describe.runIf(env)("the Worker as a federation subgraph", () => {
   it("resolves a batch of every entity type, null for a reference to nothing", async () => {
     const r = await gql(
       `query ($r: [_Any!]!) { _entities(representations: $r) { __typename
-        ... on Agent { ref } ... on Skill { ref } ... on Tool { name } ... on Source { name } } }`,
+        ... on Agent { ref } ... on Skill { ref } ... on AgentryTool { name } ... on AgentrySource { name } } }`,
       {
         r: [
           { __typename: "Agent", ref: "community-agents/api-designer" },
           { __typename: "Skill", ref: "acme-platform/release-checklist" },
-          { __typename: "Tool", name: "Read" },
-          { __typename: "Source", name: "solo-dev" },
+          { __typename: "AgentryTool", name: "Read" },
+          { __typename: "AgentrySource", name: "solo-dev" },
           { __typename: "Agent", ref: "acme-platform/nobody" },
         ],
       },
@@ -68,8 +68,8 @@ describe.runIf(env)("the Worker as a federation subgraph", () => {
     expect(r.body.data._entities).toEqual([
       { __typename: "Agent", ref: "community-agents/api-designer" },
       { __typename: "Skill", ref: "acme-platform/release-checklist" },
-      { __typename: "Tool", name: "Read" },
-      { __typename: "Source", name: "solo-dev" },
+      { __typename: "AgentryTool", name: "Read" },
+      { __typename: "AgentrySource", name: "solo-dev" },
       null,
     ]);
   });

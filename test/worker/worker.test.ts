@@ -59,17 +59,19 @@ describe.runIf(env)("the Worker in workerd", () => {
 
   it("returns a validation error as a typed result", async () => {
     const r = await gql(
-      `{ agentGraph(roots: ["acme-platform/api-designer"], depth: 9) { __typename ... on InvalidInputError { issues { path message } } } }`,
+      `{ agentGraph(roots: ["acme-platform/api-designer"], depth: 9) { __typename ... on AgentryInvalidInputError { issues { path message } } } }`,
     );
     expect(r.body.data.agentGraph).toEqual({
-      __typename: "InvalidInputError",
+      __typename: "AgentryInvalidInputError",
       issues: [{ path: "depth", message: "at most 4" }],
     });
   });
 
   it("returns a not-found as a typed result", async () => {
-    const r = await gql(`{ agent(ref: "acme-platform/nobody") { __typename ... on NotFoundError { ref } } }`);
-    expect(r.body.data.agent).toEqual({ __typename: "NotFoundError", ref: "acme-platform/nobody" });
+    const r = await gql(
+      `{ agent(ref: "acme-platform/nobody") { __typename ... on AgentryNotFoundError { ref } } }`,
+    );
+    expect(r.body.data.agent).toEqual({ __typename: "AgentryNotFoundError", ref: "acme-platform/nobody" });
   });
 
   it("refuses a missing or malformed binding with a message naming it", () => {
