@@ -8,6 +8,7 @@ import { parseDefinition } from "../definitions/index.js";
 import { builder } from "./builder.js";
 import { CollaborationKindEnum, CollaborationRef, KINDS_DESCRIPTION } from "./collaboration.js";
 import type { GraphQLContext } from "./context.js";
+import { INTERNAL_TAG } from "./contract-tags.js";
 import { COST } from "./costs.js";
 import { ERROR_TYPES, invalidInput } from "./errors.js";
 import { AgentCommandRef, AgentExampleRef, AgentSectionRef, AgentSkillRef, DiagnosticRef } from "./facts.js";
@@ -116,6 +117,7 @@ AgentRef.implement({
       resolve: (a, _args, ctx) => load.commands(ctx).load(a.id),
     }),
     sections: t.field({
+      tag: INTERNAL_TAG,
       type: [AgentSectionRef],
       complexity: { field: COST.sections, multiplier: 8 },
       resolve: (a, _args, ctx) => load.sections(ctx).load(a.id),
@@ -186,11 +188,13 @@ AgentRef.implement({
       },
     }),
     markdown: t.string({
+      tag: INTERNAL_TAG,
       description: "The exact text of the file's current revision.",
       complexity: COST.markdown,
       resolve: async (a, _args, ctx) => (await load.markdown(ctx).load(a.id)) ?? "",
     }),
     diagnostics: t.field({
+      tag: INTERNAL_TAG,
       type: [DiagnosticRef],
       description: "What the reader noticed in the file: warnings and notes, with line and column.",
       complexity: { field: COST.diagnostics, multiplier: 10 },

@@ -10,7 +10,9 @@ import RelayPlugin from "@pothos/plugin-relay";
 import ValidationPlugin from "@pothos/plugin-validation";
 import type { GraphQLSchema } from "graphql";
 import type { GraphQLContext } from "./context.js";
+import { ContractTagsPlugin } from "./contract-tags.js";
 import { DeadlinePlugin } from "./deadline.js";
+import { DemandControlPlugin } from "./demand-control.js";
 
 /**
  * Puts the fields of the AST nodes that plugin-directives makes in name order, as `sortSchema`
@@ -54,6 +56,8 @@ declare global {
       sortedAst: SortedAstPlugin<Types>;
       forwardOnly: ForwardOnlyPlugin<Types>;
       deadline: DeadlinePlugin<Types>;
+      demandControl: DemandControlPlugin<Types>;
+      contractTags: ContractTagsPlugin<Types>;
     }
   }
 }
@@ -63,6 +67,8 @@ const registered = (SchemaBuilder as unknown as { plugins: Record<string, unknow
 if (!registered.sortedAst) SchemaBuilder.registerPlugin("sortedAst", SortedAstPlugin);
 if (!registered.forwardOnly) SchemaBuilder.registerPlugin("forwardOnly", ForwardOnlyPlugin);
 if (!registered.deadline) SchemaBuilder.registerPlugin("deadline", DeadlinePlugin);
+if (!registered.demandControl) SchemaBuilder.registerPlugin("demandControl", DemandControlPlugin);
+if (!registered.contractTags) SchemaBuilder.registerPlugin("contractTags", ContractTagsPlugin);
 
 export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
@@ -88,6 +94,9 @@ export const builder = new SchemaBuilder<{
     "sortedAst",
     DirectivesPlugin,
     FederationPlugin,
+    // Hooks run last to first: these two set options FederationPlugin reads.
+    "demandControl",
+    "contractTags",
   ],
   defaultFieldNullability: false,
   relay: {

@@ -28,8 +28,8 @@ import { COST } from "./costs.js";
 import { SourceRef } from "./source.js";
 
 /** The federation spec version the subgraph links (and the directives it imports). */
-export const FEDERATION_LINK = "https://specs.apollo.dev/federation/v2.6";
-export const FEDERATION_DIRECTIVES = ["@key", "@shareable"];
+export const FEDERATION_LINK = "https://specs.apollo.dev/federation/v2.9";
+export const FEDERATION_DIRECTIVES = ["@key", "@shareable", "@tag", "@cost", "@listSize"];
 
 // Per-request loaders by natural key: one statement for all the keys asked in the same tick.
 const perRequest = new WeakMap<GraphQLContext, Map<string, DataLoader<string, unknown>>>();

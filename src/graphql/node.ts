@@ -70,6 +70,8 @@ builder.queryField("node", (t) =>
   t.field({
     type: NodeRef,
     nullable: true,
+    // Other Relay subgraphs define `node` too (docs/decisions/0020).
+    shareable: true,
     description: "Any node by its global id; null for an id that names no live node.",
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, args, ctx, info) => (await nodesFor([args.id], ctx, info))[0] as never,
@@ -80,6 +82,8 @@ builder.queryField("nodes", (t) =>
   t.field({
     type: [NodeRef],
     nullable: { list: false, items: true },
+    shareable: true,
+    listSize: { assumedSize: MAX_NODE_IDS },
     description: `Nodes by global id (at most ${MAX_NODE_IDS}), in the order asked; null for each id that names no live node.`,
     args: { ids: t.arg.idList({ required: true }) },
     complexity: (args) => ({ field: 1, multiplier: Math.max(Math.min(args.ids.length, MAX_NODE_IDS), 1) }),

@@ -157,18 +157,24 @@ async function withAgents(
   return graph;
 }
 
+/** The nodes agentGraph's cost expects for one root at the default depth (2). */
+const DEFAULT_GRAPH_NODES = graphCost(1, 2).multiplier;
+
 const AgentGraphRef = builder.objectRef<GraphResult>("AgentGraph").implement({
   description: "The agents within `depth` hops of the roots and every edge among them.",
   fields: (t) => ({
-    // agentGraph's cost already multiplies this selection by its estimated node count.
+    // agentGraph's cost already multiplies this selection by its estimated node count; a
+    // router, which cannot, sizes these two lists at that estimate for the default arguments.
     nodes: t.field({
       type: [GraphNodeRef],
       complexity: { field: 0, multiplier: 1 },
+      listSize: { assumedSize: DEFAULT_GRAPH_NODES },
       resolve: (g) => g.nodes,
     }),
     edges: t.field({
       type: [CollaborationRef],
       complexity: { field: 0, multiplier: GRAPH_EDGES_PER_NODE },
+      listSize: { assumedSize: DEFAULT_GRAPH_NODES * GRAPH_EDGES_PER_NODE },
       resolve: (g) => g.edges,
     }),
     truncated: t.exposeBoolean("truncated", {
