@@ -32,10 +32,10 @@ export const UNIQUE_INDEXES: Record<string, string> = {
   sources_name_unique: "create unique index sources_name_unique on sources (name)",
   files_source_path: "create unique index files_source_path on files (source_id, path)",
   revisions_file_number: "create unique index revisions_file_number on revisions (file_id, number)",
-  agents_source_name: "create unique index agents_source_name on agents (source_id, name)",
-  skills_source_name: "create unique index skills_source_name on skills (source_id, name)",
-  commands_source_ns_name:
-    "create unique index commands_source_ns_name on commands (source_id, namespace, name)",
+  // Per file, not per source: two files may declare one name (decision 0018).
+  agents_file_name: "create unique index agents_file_name on agents (file_id, name)",
+  skills_file_name: "create unique index skills_file_name on skills (file_id, name)",
+  commands_file_name: "create unique index commands_file_name on commands (file_id, name)",
   tools_name_unique: "create unique index tools_name_unique on tools (name)",
   plugins_source_file: "create unique index plugins_source_file on plugins (file_id)",
 };
@@ -94,26 +94,29 @@ const CHECKS: Check[] = [
     sql`revisions r join files f on f.id = r.file_id`,
     sql`r.file_id, r.number`,
   ),
+  // A copy is a second row for the same file (by path: the file row may be a copy too). Two
+  // files that declare one name are a name conflict, stored on purpose (decision 0018): not a
+  // duplicate, and never merged.
   duplicates(
     "duplicate-agents",
     "agents",
     sql`min(s.name) || '/' || a.name`,
-    sql`agents a join sources s on s.id = a.source_id`,
-    sql`a.source_id, a.name`,
+    sql`agents a join sources s on s.id = a.source_id join files f on f.id = a.file_id`,
+    sql`a.source_id, f.path, a.name`,
   ),
   duplicates(
     "duplicate-skills",
     "skills",
     sql`min(s.name) || '/' || k.name`,
-    sql`skills k join sources s on s.id = k.source_id`,
-    sql`k.source_id, k.name`,
+    sql`skills k join sources s on s.id = k.source_id join files f on f.id = k.file_id`,
+    sql`k.source_id, f.path, k.name`,
   ),
   duplicates(
     "duplicate-commands",
     "commands",
     sql`min(s.name) || '/' || c.namespace || ':' || c.name`,
-    sql`commands c join sources s on s.id = c.source_id`,
-    sql`c.source_id, c.namespace, c.name`,
+    sql`commands c join sources s on s.id = c.source_id join files f on f.id = c.file_id`,
+    sql`c.source_id, f.path, c.namespace, c.name`,
   ),
   duplicates("duplicate-tools", "tools", sql`t.name`, sql`tools t`, sql`t.name`),
   {
@@ -224,12 +227,14 @@ export async function repairCatalog(database: Database): Promise<RepairReport> {
     await readTablesNotIndexes(tx);
     await mergeDuplicateFiles(tx);
     await renumberRevisions(tx);
-    await mergeDuplicates(tx, "agents", "source_id, name", [
+    // By file (the copies' files were merged just above): rows of two files that declare one
+    // name are a name conflict, kept as they are.
+    await mergeDuplicates(tx, "agents", "file_id, name", [
       ["collaborations", "to_agent_id"],
       ["collaborations", "from_agent_id"],
     ]);
-    await mergeDuplicates(tx, "skills", "source_id, name", [["agent_skills", "skill_id"]]);
-    await mergeDuplicates(tx, "commands", "source_id, namespace, name", [["agent_commands", "command_id"]]);
+    await mergeDuplicates(tx, "skills", "file_id, name", [["agent_skills", "skill_id"]]);
+    await mergeDuplicates(tx, "commands", "file_id, name", [["agent_commands", "command_id"]]);
     await mergeDuplicateTools(tx);
     for (const [table, keys] of COPIES_BY_KEY) await dropCopies(tx, table, keys);
     await rebuildIndexes(tx);

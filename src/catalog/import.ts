@@ -3,8 +3,10 @@
 // source are serialized by an advisory lock, so two at once neither fail nor duplicate.
 // Unchanged files (same content hash) write nothing; a changed file gets a new revision and
 // the old one stays readable. A file with errors is reported and skipped: what is stored for
-// it stays as it was.
+// it stays as it was. Two files declaring one name are both stored: the report lists them under
+// `conflicts` (decision 0018), and the one whose path sorts first answers the name.
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { type NamedFile, nameConflicts, nameKey } from "../definitions/conflicts.js";
 import {
   type Definition,
   type DefinitionKind,
@@ -54,6 +56,13 @@ export interface ImportReport {
   unchanged: string[];
   deleted: string[];
   failed: FailedFile[];
+  /**
+   * Files stored, but declaring a name another file of the source also declares, each with its
+   * `name-conflict` error (naming the others), in path order: every group that has a file of
+   * this import. Not failures: every file of a conflict is stored and exported as it is, and
+   * the one whose path sorts first answers the name (decision 0018).
+   */
+  conflicts: FailedFile[];
   /** The source's generation after the import. */
   generation: number;
 }
@@ -71,6 +80,8 @@ interface Prepared {
   failure: FailedFile | null;
   namespace: string;
   stem: string;
+  /** What the parsed file declares (kept after `def` is let go), for the name conflicts. */
+  declared: { kind: string; name: string } | null;
 }
 
 type Parsed = Prepared & { def: Definition };
@@ -100,6 +111,7 @@ function parse(p: Prepared): p is Parsed {
   }
   p.def = def;
   p.stem = stemOf(p.path, def.kind);
+  p.declared = { kind: def.kind, name: def.name };
   return true;
 }
 
@@ -113,14 +125,29 @@ async function parseSoon(batch: readonly Prepared[], changed: (p: Prepared) => b
   }
 }
 
-async function storedHashes(
-  database: Database,
-  source: string,
-): Promise<{ hashes: Map<string, string>; generation: number; sourceId: number; staleVectors: boolean }> {
+interface StoredState {
+  hashes: Map<string, string>;
+  /** The name each live file's live entity declares (plugins and files without one left out). */
+  names: Map<string, NamedFile>;
+  generation: number;
+  sourceId: number;
+  staleVectors: boolean;
+}
+
+/** The source's live files: their hashes and the names they declare, in one statement. */
+async function storedState(database: Database, source: string): Promise<StoredState> {
   const rows = await database.db
     .select({
       path: t.files.path,
       hash: t.files.contentHash,
+      kind: t.files.kind,
+      namespace: t.files.namespace,
+      // A live file has at most one live entity (a renamed one is retired), found by its
+      // (file_id, name) index.
+      name: sql<string | null>`coalesce(
+        (select e.name from agents e where e.file_id = ${t.files.id} and e.deleted_at is null limit 1),
+        (select e.name from skills e where e.file_id = ${t.files.id} and e.deleted_at is null limit 1),
+        (select e.name from commands e where e.file_id = ${t.files.id} and e.deleted_at is null limit 1))`,
       generation: t.sources.generation,
       sourceId: t.sources.id,
       // Uncorrelated (by the source's name): evaluated once, not once per file.
@@ -130,13 +157,59 @@ async function storedHashes(
     .leftJoin(t.files, and(eq(t.sources.id, t.files.sourceId), isNull(t.files.deletedAt)))
     .where(eq(t.sources.name, source));
   const hashes = new Map<string, string>();
-  for (const r of rows) if (r.path !== null && r.hash !== null) hashes.set(r.path, r.hash);
+  const names = new Map<string, NamedFile>();
+  for (const r of rows) {
+    if (r.path === null || r.hash === null) continue;
+    hashes.set(r.path, r.hash);
+    if (r.name !== null && r.kind !== null && r.kind !== "plugin")
+      names.set(r.path, { path: r.path, kind: r.kind, namespace: r.namespace ?? "", name: r.name });
+  }
   return {
     hashes,
+    names,
     generation: rows[0]?.generation ?? 0,
     sourceId: rows[0]?.sourceId ?? 0,
     staleVectors: rows[0]?.staleVectors === true,
   };
+}
+
+/**
+ * The name conflicts of the source as this import leaves it: the names stored before it, minus
+ * the files it pruned, with what its changed files declare now (a file that failed to read
+ * keeps its stored version, and so its name). Every group that has a file of this import, each
+ * file with its diagnostics, in path order ("C" collation, as the catalog answers names).
+ */
+function conflictsAfter(
+  stored: StoredState,
+  entries: readonly Prepared[],
+  deleted: readonly string[],
+): FailedFile[] {
+  const names = new Map(stored.names);
+  for (const path of deleted) names.delete(path);
+  for (const p of entries) {
+    if (p.declared && p.declared.kind !== "plugin")
+      names.set(p.path, { path: p.path, namespace: p.namespace, ...p.declared });
+  }
+  const diagnostics = nameConflicts([...names.values()]);
+  if (diagnostics.size === 0) return [];
+  const mine = new Set(entries.map((p) => p.path));
+  const relevant = new Set<string>();
+  for (const path of mine) {
+    const f = names.get(path);
+    if (f && diagnostics.has(path)) relevant.add(nameKey(f.kind, f.namespace, f.name));
+  }
+  return [...diagnostics.keys()]
+    .filter((path) => {
+      const f = names.get(path)!;
+      return relevant.has(nameKey(f.kind, f.namespace, f.name));
+    })
+    .sort(byteOrder)
+    .map((path) => ({ path, diagnostics: diagnostics.get(path)! }));
+}
+
+/** Byte order of UTF-8 text, as Postgres' "C" collation compares it. */
+export function byteOrder(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
 }
 
 export async function importFiles(
@@ -151,12 +224,13 @@ export async function importFiles(
     unchanged: [],
     deleted: [],
     failed: [],
+    conflicts: [],
     generation: 0,
   };
   const batchSize = options.batchSize ?? 250;
   // Files whose hash matches what the source already holds are not even parsed: an unchanged
   // re-import costs a hash per file and one statement. The transaction checks again.
-  const known = await storedHashes(database, options.source);
+  const known = await storedState(database, options.source);
   const entries: Prepared[] = [];
   for (const file of files) {
     entries.push({
@@ -170,6 +244,7 @@ export async function importFiles(
       failure: null,
       namespace: namespaceOf(file.path),
       stem: "",
+      declared: null,
     });
   }
   const changed = (p: Prepared) => known.hashes.get(p.path) !== p.hash;
@@ -179,6 +254,7 @@ export async function importFiles(
   if (!options.prune && !entries.some(changed)) {
     report.unchanged.push(...entries.map((p) => p.path));
     report.generation = known.generation;
+    report.conflicts = conflictsAfter(known, entries, []);
     // Vectors an earlier import left missing (stopped between a batch and its vectors, or a
     // restored table) were repaired only by an import that changed something; the hashes'
     // statement says whether any are, and the catch-up runs under the import lock as in any
@@ -236,12 +312,22 @@ export async function importFiles(
       options.onProgress?.(done, files.length);
     }
     await indexer.finish(sourceId);
+    report.conflicts = conflictsAfter(known, entries, report.deleted);
     return report;
   });
 }
 
 function emptyReport(source: string): ImportReport {
-  return { source, created: [], updated: [], unchanged: [], deleted: [], failed: [], generation: 0 };
+  return {
+    source,
+    created: [],
+    updated: [],
+    unchanged: [],
+    deleted: [],
+    failed: [],
+    conflicts: [],
+    generation: 0,
+  };
 }
 
 function mergeInto(report: ImportReport, batch: ImportReport): void {
@@ -339,51 +425,20 @@ async function writeBatch(
     );
   const byPath = new Map(existing.map((f) => [f.path, f]));
 
-  // Decide what changes. Names must be unique per source (commands per namespace); the first
-  // file to claim a name keeps it, later ones fail with a diagnostic naming the holder.
-  const candidates: Parsed[] = [];
+  // Decide what changes. Every file that reads is stored, also one declaring a name another
+  // file declares (the report lists those after the import; decision 0018).
+  const changed: Parsed[] = [];
   for (const p of batch) {
     const old = byPath.get(p.path);
     if (old && old.hash === p.hash && old.deletedAt === null) {
       report.unchanged.push(p.path);
       continue;
     }
-    if (parse(p)) candidates.push(p);
-    else if (p.failure) report.failed.push(p.failure);
-  }
-  const claimed =
-    candidates.length > 0
-      ? await claimedNames(
-          tx,
-          sourceId,
-          candidates.map((p) => p.def.name),
-        )
-      : new Map();
-  const changed: Parsed[] = [];
-  for (const p of candidates) {
-    if (p.def.kind !== "plugin") {
-      const key = nameKey(p.def.kind, p.namespace, p.def.name);
-      const holder = claimed.get(key);
-      if (holder !== undefined && holder !== p.path) {
-        report.failed.push({
-          path: p.path,
-          diagnostics: [
-            {
-              severity: "error",
-              code: "name-taken",
-              message: `${p.def.kind} name "${p.def.name}" is already used in source "${sourceName}" by ${holder}`,
-              line: 1,
-              column: 1,
-              field: "name",
-            },
-          ],
-        });
-        continue;
-      }
-      claimed.set(key, p.path);
+    if (!parse(p)) {
+      if (p.failure) report.failed.push(p.failure);
+      continue;
     }
     changed.push(p);
-    const old = byPath.get(p.path);
     (old && old.deletedAt === null ? report.updated : report.created).push(p.path);
   }
 
@@ -469,7 +524,7 @@ async function writeBatch(
     }
 
     const agentDefs = of("agent");
-    const agentRows = await bulkInsert<{ id: number; name: string }>(
+    const agentRows = await bulkInsert<{ id: number; file_id: number }>(
       tx,
       "agents",
       {
@@ -492,16 +547,19 @@ async function writeBatch(
         body: p.def.body,
         diagnostics: p.def.diagnostics,
       })),
-      sql`on conflict (source_id, name) do update
-            set file_id = excluded.file_id, revision_id = excluded.revision_id, namespace = excluded.namespace,
+      // One row per file and name: a file that comes back, or is renamed back, revives its row.
+      sql`on conflict (file_id, name) do update
+            set revision_id = excluded.revision_id, namespace = excluded.namespace,
                 stem = excluded.stem, description = excluded.description, model_raw = excluded.model_raw,
                 model_family = excluded.model_family, color = excluded.color, tools_mode = excluded.tools_mode,
                 body = excluded.body, diagnostics = excluded.diagnostics, deleted_at = null, updated_at = now()
-          returning id, name`,
+          returning id, file_id`,
     );
-    const agentId = new Map(agentRows.map((r) => [r.name, Number(r.id)]));
+    // By file: two files of the batch may declare one name.
+    const agentId = new Map(agentRows.map((r) => [Number(r.file_id), Number(r.id)]));
+    const agentIdOf = (p: Parsed) => agentId.get(fileId.get(p.path)!)!;
     for (const p of agentDefs) {
-      changedAgentIds.push(agentId.get(p.def.name)!);
+      changedAgentIds.push(agentIdOf(p));
       touched.agents.add(p.def.name);
       touched.agents.add(p.stem);
     }
@@ -511,8 +569,8 @@ async function writeBatch(
       "skills",
       entityColumns,
       of("skill").map(entity),
-      sql`on conflict (source_id, name) do update
-            set file_id = excluded.file_id, revision_id = excluded.revision_id, namespace = excluded.namespace,
+      sql`on conflict (file_id, name) do update
+            set revision_id = excluded.revision_id, namespace = excluded.namespace,
                 description = excluded.description, deleted_at = null`,
     );
     await bulkInsert(
@@ -520,8 +578,8 @@ async function writeBatch(
       "commands",
       entityColumns,
       of("command").map(entity),
-      sql`on conflict (source_id, namespace, name) do update
-            set file_id = excluded.file_id, revision_id = excluded.revision_id,
+      sql`on conflict (file_id, name) do update
+            set revision_id = excluded.revision_id, namespace = excluded.namespace,
                 description = excluded.description, deleted_at = null`,
     );
     for (const p of of("skill")) touched.skills.add(p.def.name);
@@ -556,7 +614,8 @@ async function writeBatch(
                 manifest = excluded.manifest, deleted_at = null`,
     );
 
-    if (changedAgentIds.length > 0) await writeAgentFacts(tx, sourceId, agentDefs, agentId, changedAgentIds);
+    if (changedAgentIds.length > 0)
+      await writeAgentFacts(tx, sourceId, agentDefs, agentIdOf, changedAgentIds);
   }
 
   if (deletedPaths.length > 0) {
@@ -610,7 +669,7 @@ async function writeAgentFacts(
   tx: AgentryTx,
   sourceId: number,
   defs: readonly (Parsed & { def: MarkdownDefinition })[],
-  agentId: Map<string, number>,
+  agentIdOf: (p: Parsed) => number,
   ids: number[],
 ): Promise<void> {
   for (const table of [
@@ -665,7 +724,7 @@ async function writeAgentFacts(
   const edges: Record<string, unknown>[] = [];
   for (const p of defs) {
     const d = p.def;
-    const agent_id = agentId.get(d.name)!;
+    const agent_id = agentIdOf(p);
     d.tools.items.forEach((tool, i) => {
       tools.push({ agent_id, tool_id: toolId.get(tool.name)!, tier: tool.tier, position: i });
     });
@@ -837,35 +896,4 @@ async function writeAgentFacts(
     // The stating agent's own side, known before the statement.
     { own_from: "bigint", own_to: "bigint" },
   );
-}
-
-/**
- * Which of these names the source already holds, and in which file, keyed by kind and name
- * (commands also by namespace).
- */
-async function claimedNames(
-  tx: AgentryTx,
-  sourceId: number,
-  names: readonly string[],
-): Promise<Map<string, string>> {
-  const wanted = pgArray([...new Set(names)]);
-  const rows = await tx.execute<{ kind: string; namespace: string; name: string; path: string }>(sql`
-    select 'agent' as kind, e.namespace, e.name, f.path from agents e join files f on f.id = e.file_id
-     where e.source_id = ${sourceId} and e.deleted_at is null and e.name = any(${wanted}::text[])
-    union all
-    select 'skill', e.namespace, e.name, f.path from skills e join files f on f.id = e.file_id
-     where e.source_id = ${sourceId} and e.deleted_at is null and e.name = any(${wanted}::text[])
-    union all
-    select 'command', e.namespace, e.name, f.path from commands e join files f on f.id = e.file_id
-     where e.source_id = ${sourceId} and e.deleted_at is null and e.name = any(${wanted}::text[])`);
-  return new Map(
-    rowsOf<{ kind: string; namespace: string; name: string; path: string }>(rows).map((r) => [
-      nameKey(r.kind, r.namespace, r.name),
-      r.path,
-    ]),
-  );
-}
-
-function nameKey(kind: string, namespace: string, name: string): string {
-  return kind === "command" ? `command:${namespace}:${name}` : `${kind}:${name}`;
 }

@@ -8,6 +8,9 @@
 // agent named `api-scaffolding-backend-architect`). An exact name wins; among stems, one in
 // the stating agent's namespace (plugin) wins; otherwise a single match; otherwise the
 // reference stays unresolved and keeps its candidates.
+//
+// Two files may declare one name (a name conflict, decision 0018): a name then means the file
+// whose path sorts first in byte order ("C" collation), whatever order they were imported in.
 import { type SQL, sql } from "drizzle-orm";
 import { pgArray } from "./bulk.js";
 import type { AgentryTx } from "./database.js";
@@ -41,7 +44,10 @@ export async function resolveReferences(tx: AgentryTx, sourceId: number, scope: 
                       select x.agent_id, x.name from agent_skills x
                        where x.name = any(${pgArray(scope.skillNames)}::text[])) s2
                 join agents a on a.id = s2.agent_id
-                left join skills k on k.source_id = ${sourceId} and k.name = s2.name and k.deleted_at is null
+                -- of two skills declaring the name, the one whose path sorts first
+                left join lateral (select k1.id from skills k1 join files f on f.id = k1.file_id
+                                    where k1.source_id = ${sourceId} and k1.name = s2.name and k1.deleted_at is null
+                                    order by f.path collate "C" limit 1) k on true
                where a.source_id = ${sourceId}) v
        where s.agent_id = v.agent_id and s.name = v.name and s.skill_id is distinct from v.kid`);
   }
@@ -73,7 +79,11 @@ export async function resolveReferences(tx: AgentryTx, sourceId: number, scope: 
                       then (array_agg(k.id) filter (where k.namespace = r.agent_ns))[1]
                     when count(k.id) = 1 then (array_agg(k.id))[1] end as cid
           from refs r
-          left join commands k on k.source_id = ${sourceId} and k.deleted_at is null and k.name = r.cmd
+          -- one command per namespace: of two declaring the name there, the first path
+          left join lateral (select distinct on (k1.namespace) k1.id, k1.namespace
+                               from commands k1 join files f on f.id = k1.file_id
+                              where k1.source_id = ${sourceId} and k1.deleted_at is null and k1.name = r.cmd
+                              order by k1.namespace, f.path collate "C") k on true
          group by r.agent_id, r.name, r.ns, r.agent_ns, r.plugin_ns
       )
       update agent_commands m set command_id = mt.cid
@@ -87,24 +97,26 @@ export async function resolveReferences(tx: AgentryTx, sourceId: number, scope: 
  * namespace) are in scope: a lateral subquery giving one row of `n` (agents the name could
  * mean), `chosen` (the one it means, or null) and `refs` (their refs, for an ambiguous name).
  * An exact name wins; among file stems, one in the stating agent's namespace; otherwise a
- * single match. Two index lookups per name, whatever the statistics say: during a large
+ * single match. Matches are counted by name: two files declaring one name (decision 0018) are
+ * one match, meaning the file whose path sorts first. Two index lookups per name, whatever the
+ * statistics say: during a large
  * import the tables grow faster than autovacuum analyzes them, and a planner that believes
  * them small compares every name with every agent instead.
  */
 export function matchAgentName(sourceId: number, name: SQL, ns: SQL): SQL {
   return sql`(
-    select count(m.id) as n,
+    select count(distinct m.name) as n,
            coalesce(
-             (array_agg(m.id) filter (where m.name = ${name}))[1],
-             case when count(m.id) filter (where m.namespace = ${ns}) = 1
-                  then (array_agg(m.id) filter (where m.namespace = ${ns}))[1] end,
-             case when count(m.id) = 1 then (array_agg(m.id))[1] end
+             (array_agg(m.id order by m.path collate "C") filter (where m.name = ${name}))[1],
+             case when count(distinct m.name) filter (where m.namespace = ${ns}) = 1
+                  then (array_agg(m.id order by m.path collate "C") filter (where m.namespace = ${ns}))[1] end,
+             case when count(distinct m.name) = 1 then (array_agg(m.id order by m.path collate "C"))[1] end
            ) as chosen,
-           array_agg(s.name || '/' || m.name order by m.name) filter (where m.id is not null) as refs
-      from (select a1.id, a1.name, a1.namespace, a1.source_id from agents a1
+           array_agg(distinct s.name || '/' || m.name) filter (where m.id is not null) as refs
+      from (select a1.id, a1.name, a1.namespace, a1.source_id, f1.path from agents a1 join files f1 on f1.id = a1.file_id
              where a1.source_id = ${sourceId} and a1.deleted_at is null and a1.name = ${name}
             union
-            select a2.id, a2.name, a2.namespace, a2.source_id from agents a2
+            select a2.id, a2.name, a2.namespace, a2.source_id, f2.path from agents a2 join files f2 on f2.id = a2.file_id
              where a2.source_id = ${sourceId} and a2.deleted_at is null and a2.stem = ${name}) m
       left join sources s on s.id = m.source_id)`;
 }

@@ -1,7 +1,10 @@
 // The catalog's tables. Identity: a source holds files; each Markdown file is one agent, skill
-// or command, unique by name within its source (commands by namespace and name, since plugins
-// reuse command file names). A file's every version is a revision; the entity rows mirror the
-// current revision, with child rows (tools, skills, sections, edges…) replaced on change.
+// or command, whose row is unique by (file, name). A name should be unique within its source
+// (commands within their plugin namespace), but two files may declare the same one (an upstream
+// copy-paste mistake): both are stored, and the one whose path sorts first (byte order) answers
+// the name (docs/decisions/0018-name-conflicts-stored.md). A file's every version is a
+// revision; the entity rows mirror the current revision, with child rows (tools, skills,
+// sections, edges…) replaced on change.
 import { sql } from "drizzle-orm";
 import {
   bigint,
@@ -129,8 +132,9 @@ export const agents = pgTable(
     updatedAt: updated(),
   },
   (t) => [
-    uniqueIndex("agents_source_name").on(t.sourceId, t.name),
-    index("agents_file").on(t.fileId),
+    // Two files may declare one name (a name conflict, decision 0018): the row is the file's.
+    uniqueIndex("agents_file_name").on(t.fileId, t.name),
+    index("agents_source_name").on(t.sourceId, t.name),
     index("agents_name").on(t.name),
     index("agents_stem").on(t.sourceId, t.stem),
     index("agents_model_family").on(t.modelFamily),
@@ -172,7 +176,10 @@ export const skills = pgTable(
     description: text("description"),
     deletedAt: timestamp("deleted_at", { withTimezone: true }),
   },
-  (t) => [uniqueIndex("skills_source_name").on(t.sourceId, t.name), index("skills_file").on(t.fileId)],
+  (t) => [
+    uniqueIndex("skills_file_name").on(t.fileId, t.name),
+    index("skills_source_name").on(t.sourceId, t.name),
+  ],
 );
 
 export const commands = pgTable(
@@ -192,8 +199,8 @@ export const commands = pgTable(
     deletedAt: timestamp("deleted_at", { withTimezone: true }),
   },
   (t) => [
-    uniqueIndex("commands_source_ns_name").on(t.sourceId, t.namespace, t.name),
-    index("commands_file").on(t.fileId),
+    uniqueIndex("commands_file_name").on(t.fileId, t.name),
+    index("commands_source_ns_name").on(t.sourceId, t.namespace, t.name),
   ],
 );
 

@@ -136,14 +136,20 @@ export async function importCommand(
       if (flags.json) {
         io.out(JSON.stringify(report));
       } else {
-        for (const f of report.failed) {
+        for (const f of [...report.failed, ...report.conflicts]) {
           for (const d of f.diagnostics)
             io.out(`${f.path}:${d.line}:${d.column}: ${d.severity}: ${d.message}`);
         }
+        const conflicts =
+          report.conflicts.length > 0
+            ? `, ${report.conflicts.length} stored in name conflicts (the first path answers each name)`
+            : "";
         io.err(
-          `agentry: source "${report.source}": ${report.created.length} created, ${report.updated.length} updated, ${report.unchanged.length} unchanged, ${report.deleted.length} deleted, ${report.failed.length} failed (${files.length} files in ${seconds.toFixed(2)} s, generation ${report.generation})`,
+          `agentry: source "${report.source}": ${report.created.length} created, ${report.updated.length} updated, ${report.unchanged.length} unchanged, ${report.deleted.length} deleted, ${report.failed.length} failed${conflicts} (${files.length} files in ${seconds.toFixed(2)} s, generation ${report.generation})`,
         );
       }
+      // A name conflict is an error in the files, but nothing was lost: every file of one is
+      // stored. Only a file that could not be read (and so was not stored) fails the import.
       return report.failed.length > 0 ? 1 : 0;
     } finally {
       bar?.stop();

@@ -142,7 +142,7 @@ describe.each(await driverCases())("import on $driver", ({ open }) => {
     expect(rows).toEqual([{ deleted: false }]);
   });
 
-  it("refuses a second file claiming a name the source already has", async () => {
+  it("stores a second file claiming a name the source already has, as a name conflict", async () => {
     const report = await importFiles(
       db,
       [
@@ -151,10 +151,18 @@ describe.each(await driverCases())("import on $driver", ({ open }) => {
       ],
       { source: "s" },
     );
-    expect(report.created).toEqual(["agents/one.md"]);
-    expect(report.failed[0]!.diagnostics[0]!.message).toBe(
-      'agent name "same" is already used in source "s" by agents/one.md',
-    );
+    expect(report.created).toEqual(["agents/one.md", "agents/two.md"]);
+    expect(report.failed).toEqual([]);
+    expect(report.conflicts.map((c) => [c.path, c.diagnostics[0]!.message])).toEqual([
+      [
+        "agents/one.md",
+        'agent name "same" is also declared by agents/two.md: names must be unique in a source',
+      ],
+      [
+        "agents/two.md",
+        'agent name "same" is also declared by agents/one.md: names must be unique in a source',
+      ],
+    ]);
   });
 
   it("resolves references when the target arrives, prefers the same namespace, keeps candidates when ambiguous", async () => {

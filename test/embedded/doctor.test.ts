@@ -59,7 +59,7 @@ async function snapshot(database: Database) {
  */
 async function damage(database: Database): Promise<void> {
   const db = database.db;
-  for (const index of ["agents_source_name", "files_source_path", "revisions_file_number"])
+  for (const index of ["agents_file_name", "files_source_path", "revisions_file_number"])
     await db.execute(sql.raw(`drop index ${index}`));
   const victims = await all<{ id: number; file_id: number; revision_id: number }>(
     database,
@@ -172,7 +172,7 @@ describe.each(cases)("agentry doctor on $driver", ({ open }) => {
       const dupAgents = found.find((f) => f.check === "duplicate-agents")!;
       expect(dupAgents.examples[0]).toMatch(/^acme-platform\/[a-z-]+ \(2 rows\)$/);
       expect(found.find((f) => f.check === "missing-unique-index")!.examples).toEqual([
-        "agents_source_name",
+        "agents_file_name",
         "files_source_path",
         "revisions_file_number",
       ]);

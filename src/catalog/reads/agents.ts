@@ -19,7 +19,10 @@ export interface AgentModel {
 
 export interface AgentSummary {
   id: number;
-  /** "source/name": unique across the catalog. */
+  /**
+   * "source/name". Unique across the catalog but for a name conflict (two files of a source
+   * declaring one name, decision 0018): the ref then answers the file whose path sorts first.
+   */
   ref: string;
   source: string;
   sourceId: number;
@@ -136,14 +139,16 @@ export async function getAgentsByRefs(
     .map(parseRef)
     .filter((r) => r !== null);
   if (wanted.length === 0) return refs.map(() => null);
+  // A name two files declare (decision 0018) answers the file whose path sorts first.
   const rows = await query<AgentRow>(
     db,
-    sql`select ${AGENT_COLUMNS}
+    sql`select distinct on (a.source_id, a.name) ${AGENT_COLUMNS}
           from unnest(${pgArray(wanted.map((w) => w.source))}::text[], ${pgArray(wanted.map((w) => w.name))}::text[]) as q(source, name)
           join sources s on s.name = q.source
           join agents a on a.source_id = s.id and a.name = q.name and a.deleted_at is null
           join files f on f.id = a.file_id
-          join revisions r on r.id = a.revision_id`,
+          join revisions r on r.id = a.revision_id
+         order by a.source_id, a.name, f.path collate "C"`,
   );
   const byRef = new Map(rows.map((r) => [`${r.source}/${r.name}`, toAgentSummary(r)]));
   return refs.map((ref) => byRef.get(ref) ?? null);

@@ -44,13 +44,15 @@ export async function getSkillsByRefs(
   if (wanted.length === 0) return refs.map(() => null);
   const rows = await query<SkillRow>(
     db,
-    sql`select k.id, k.name, k.namespace, k.description, k.source_id, s.name as source, f.path,
+    sql`select distinct on (k.source_id, k.name) k.id, k.name, k.namespace, k.description, k.source_id, s.name as source, f.path,
                coalesce((select array_agg(a.id order by a.id) from agent_skills sk join agents a on a.id = sk.agent_id
                           where sk.skill_id = k.id and a.deleted_at is null), '{}') as agent_ids
           from unnest(${pgArray(wanted.map((w) => w.source))}::text[], ${pgArray(wanted.map((w) => w.name))}::text[]) as q(source, name)
           join sources s on s.name = q.source
           join skills k on k.source_id = s.id and k.name = q.name and k.deleted_at is null
-          join files f on f.id = k.file_id`,
+          join files f on f.id = k.file_id
+         -- a name two files declare answers the one whose path sorts first (decision 0018)
+         order by k.source_id, k.name, f.path collate "C"`,
   );
   const byRef = new Map<string, SkillSummary>(
     rows.map((r) => [

@@ -318,9 +318,11 @@ export async function skillsBy(
   if (names.length === 0) return [];
   const rows = await query<Record<string, unknown>>(
     db,
-    sql`select k.id, s.name as source, k.source_id, k.namespace, k.name, k.description, k.file_id, f.path
+    sql`select distinct on (k.name) k.id, s.name as source, k.source_id, k.namespace, k.name, k.description, k.file_id, f.path
           from skills k join sources s on s.id = k.source_id join files f on f.id = k.file_id
-         where s.name = ${source} and k.name = any(${pgArray(distinct(names))}::text[]) and k.deleted_at is null`,
+         where s.name = ${source} and k.name = any(${pgArray(distinct(names))}::text[]) and k.deleted_at is null
+         -- a name two files declare answers the one whose path sorts first (decision 0018)
+         order by k.name, f.path collate "C"`,
   );
   const byName = new Map(
     rows.map((r) => [

@@ -1,5 +1,5 @@
 // Variants: agents of the same name in other sources (the same agent published twice, or
-// forked). Batched by agent id; each group is ordered by source name.
+// forked). Batched by agent id; each group is ordered by source name, one agent per source.
 import { sql } from "drizzle-orm";
 import { pgArray } from "../bulk.js";
 import type { Executor } from "../database.js";
@@ -10,12 +10,13 @@ export async function variantsOf(db: Executor, ids: readonly number[]): Promise<
   if (ids.length === 0) return [];
   const rows = await query<AgentRow & { for_id: unknown }>(
     db,
-    sql`select o.id as for_id, ${AGENT_COLUMNS}
+    sql`select distinct on (o.id, s.name collate "C") o.id as for_id, ${AGENT_COLUMNS}
           from agents o
           join agents a on a.name = o.name and a.source_id <> o.source_id and a.deleted_at is null
           ${AGENT_JOINS}
          where o.id = any(${pgArray(distinct(ids))}::bigint[]) and o.deleted_at is null
-         order by o.id, s.name collate "C"`,
+         -- one per source: the agent its ref answers (a name conflict's first path, decision 0018)
+         order by o.id, s.name collate "C", f.path collate "C"`,
   );
   return groupInOrder(ids, rows, (r) => num(r.for_id)).map((g) => g.map(toAgentSummary));
 }
