@@ -13,6 +13,7 @@ import "./collaboration.js";
 import "./queries.js";
 import "./node.js";
 import "./catalog-entities.js";
+import "./name-conflicts.js";
 import { FEDERATION_DIRECTIVES, FEDERATION_LINK, withoutFederation } from "./federation.js";
 
 /**

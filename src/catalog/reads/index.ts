@@ -24,6 +24,13 @@ export {
   type EdgeEnd,
   type EdgeOptions,
 } from "./collaborations.js";
+export {
+  type ConflictKind,
+  conflictsOf,
+  type NameConflictArgs,
+  type NameConflictGroup,
+  nameConflictGroups,
+} from "./conflicts.js";
 export { InvalidArgumentError, InvalidCursorError, NotFoundError } from "./errors.js";
 export {
   type AgentCommand,
