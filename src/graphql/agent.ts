@@ -14,6 +14,7 @@ import { ERROR_TYPES, invalidInput } from "./errors.js";
 import { AgentCommandRef, AgentExampleRef, AgentSectionRef, AgentSkillRef, DiagnosticRef } from "./facts.js";
 import { load } from "./loaders.js";
 import { selects } from "./lookahead.js";
+import { isPlaceholder, placeholderSource } from "./placeholders.js";
 import { RevisionDiffRef, RevisionRef } from "./revision.js";
 import { SourceRef } from "./source.js";
 import { AgentToolRef, ToolTierEnum } from "./tool.js";
@@ -95,7 +96,13 @@ AgentRef.implement({
     updatedAt: t.field({ type: "AgentryDateTime", resolve: (a) => a.updatedAt }),
     source: t.field({
       type: SourceRef,
-      resolve: (a, _args, ctx) => SourceRef.getDataloader(ctx).load(a.sourceId),
+      resolve: (a, _args, ctx) =>
+        isPlaceholder(a) ? placeholderSource(a.source) : SourceRef.getDataloader(ctx).load(a.sourceId),
+    }),
+    placeholder: t.boolean({
+      description:
+        "True for a stand-in that a gateway's entity lookup got for a ref that names no live agent (deleted, or never imported): its `ref` is the one asked for, its lists are empty, its other fields null, 0 or the Unix epoch. Always false outside a supergraph.",
+      resolve: (a) => isPlaceholder(a),
     }),
     tools: t.field({
       type: [AgentToolRef],
@@ -176,6 +183,7 @@ AgentRef.implement({
         to: t.arg.int({ required: false, validate: revisionNumber }),
       },
       resolve: async (a, args, ctx) => {
+        if (isPlaceholder(a)) throw new NotFoundError("agent", a.ref);
         const revisions = await load.revisions(ctx).load(a.id);
         const to = args.to ?? a.revisionNumber;
         const from = args.from ?? Math.max(1, to - 1);

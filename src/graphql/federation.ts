@@ -1,8 +1,10 @@
 // Apollo Federation v2: Agentry as a subgraph. Entities and their keys (docs/decisions/0006):
 //   Agent  @key(fields: "id") @key(fields: "ref")   id is the relay global ID, ref `source/name`
 //   Skill  @key(fields: "ref")
-//   Tool   @key(fields: "name")
-//   Source @key(fields: "name")
+//   AgentryTool   @key(fields: "name")
+//   AgentrySource @key(fields: "name")
+// An Agent or source ref that names nothing live answers a placeholder (placeholders.ts), not
+// null, so that another subgraph's `[Agent!]!` keeps its other items (docs/decisions/0020).
 // A gateway sends every reference of a fetch in one `_entities` call; each resolveReference
 // asks a per-request dataloader, so a batch of one type and key costs one SQL statement,
 // whatever its size. `_entities` is declared here, through Pothos, rather than left to the
@@ -25,6 +27,7 @@ import { builder } from "./builder.js";
 import { SkillRef, ToolRef } from "./catalog-entities.js";
 import type { GraphQLContext } from "./context.js";
 import { COST } from "./costs.js";
+import { placeholderAgent, placeholderSource } from "./placeholders.js";
 import { SourceRef } from "./source.js";
 
 /** The federation spec version the subgraph links (and the directives it imports). */
@@ -86,7 +89,8 @@ const text = (v: unknown): v is string => typeof v === "string";
 builder.asEntity(AgentRef, {
   key: [builder.selection<{ id: string }>("id"), builder.selection<{ ref: string }>("ref")],
   resolveReference: (key, ctx) => {
-    if ("ref" in key && text(key.ref)) return agentByRef(ctx, key.ref);
+    // A ref that names no live agent answers a placeholder, not null (placeholders.ts).
+    if ("ref" in key && text(key.ref)) return agentByRef(ctx, key.ref).then((a) => a ?? placeholderAgent(key.ref));
     if ("id" in key && text(key.id)) return agentByGlobalId(ctx, key.id);
     return null;
   },
@@ -113,7 +117,9 @@ builder.asEntity(SourceRef, {
           const byId = SourceRef.getDataloader(ctx);
           for (const s of sources) if (s) byId.prime(s.id, s);
           return sources;
-        }).load(name)
+        })
+          .load(name)
+          .then((s) => s ?? placeholderSource(name))
       : null,
 });
 

@@ -29,8 +29,8 @@ describe.runIf(env)("the Worker as a federation subgraph", () => {
     );
     expect(sdl).toContain('type Agent implements Node\n  @key(fields: "id")\n  @key(fields: "ref")');
     expect(sdl).toMatch(/type Skill\s+@key\(fields: "ref"\)/);
-    expect(sdl).toMatch(/type Tool\s+@key\(fields: "name"\)/);
-    expect(sdl).toMatch(/type Source implements Node\s+@key\(fields: "name"\)/);
+    expect(sdl).toMatch(/type AgentryTool\s+@key\(fields: "name"\)/);
+    expect(sdl).toMatch(/type AgentrySource implements Node\s+@key\(fields: "name"\)/);
   });
 
   it("resolves an agent entity by ref", async () => {
