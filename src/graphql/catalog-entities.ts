@@ -10,18 +10,30 @@ import { ToolKindEnum } from "./tool.js";
 export const SkillRef = builder.objectRef<SkillSummary>("Skill").implement({
   description: "A skill file (`skills/<name>/SKILL.md`) of a source.",
   fields: (t) => ({
-    ref: t.exposeString("ref", { description: "`source/name`." }),
-    name: t.exposeString("name"),
-    namespace: t.exposeString("namespace"),
-    path: t.exposeString("path"),
-    description: t.exposeString("description", { nullable: true }),
+    ref: t.exposeString("ref", { description: "`source/name`, e.g. `acme-platform/release-checklist`." }),
+    name: t.exposeString("name", {
+      description:
+        "The name agents use for it (`skills:` or a Required Skills section), e.g. `release-checklist`.",
+    }),
+    namespace: t.exposeString("namespace", {
+      description: "The plugin the skill belongs to, e.g. `delivery`; empty outside plugins.",
+    }),
+    path: t.exposeString("path", {
+      description:
+        "The `SKILL.md` file's path relative to its source, e.g. `plugins/delivery/skills/release-checklist/SKILL.md`.",
+    }),
+    description: t.exposeString("description", {
+      nullable: true,
+      description: "The `description` of the file's frontmatter; null when it has none.",
+    }),
     source: t.field({
       type: SourceRef,
+      description: "The source the file belongs to.",
       resolve: (s, _a, ctx) => SourceRef.getDataloader(ctx).load(s.sourceId),
     }),
     agents: t.field({
       type: [AgentRef],
-      description: "Agents of the source that name this skill.",
+      description: "Live agents of the same source that name this skill, in the order they were imported.",
       resolve: (s, _a, ctx) => Promise.all(s.agentIds.map((id) => loadAgent(ctx, id))),
     }),
   }),
@@ -30,15 +42,26 @@ export const SkillRef = builder.objectRef<SkillSummary>("Skill").implement({
 export const CommandRef = builder.objectRef<CommandListing>("Command").implement({
   description: "A slash command file (`commands/<name>.md`) of a source.",
   fields: (t) => ({
-    name: t.exposeString("name"),
-    invocation: t.exposeString("invocation", {
-      description: "How it is invoked: `/plugin:name` or `/name`.",
+    name: t.exposeString("name", {
+      description: "The command's name, without slash or plugin, e.g. `release-notes`.",
     }),
-    namespace: t.exposeString("namespace"),
-    path: t.exposeString("path"),
-    description: t.exposeString("description", { nullable: true }),
+    invocation: t.exposeString("invocation", {
+      description: "How it is invoked: `/plugin:name` or `/name`, e.g. `/delivery:release-notes` or `/ship`.",
+    }),
+    namespace: t.exposeString("namespace", {
+      description: "The plugin the command belongs to, e.g. `delivery`; empty outside plugins.",
+    }),
+    path: t.exposeString("path", {
+      description:
+        "The file's path relative to its source, e.g. `plugins/delivery/commands/release-notes.md`.",
+    }),
+    description: t.exposeString("description", {
+      nullable: true,
+      description: "The `description` of the file's frontmatter; null when it has none.",
+    }),
     source: t.field({
       type: SourceRef,
+      description: "The source the file belongs to.",
       resolve: (c, _a, ctx) => SourceRef.getDataloader(ctx).load(c.sourceId),
     }),
   }),
@@ -47,25 +70,42 @@ export const CommandRef = builder.objectRef<CommandListing>("Command").implement
 export const ToolRef = builder.objectRef<ToolSummary>("AgentryTool").implement({
   description: "A tool name, shared by every source: `Read` is the same tool everywhere.",
   fields: (t) => ({
-    name: t.exposeString("name"),
-    kind: t.field({ type: ToolKindEnum, resolve: (x) => x.kind as "builtin" }),
-    server: t.exposeString("server", { nullable: true }),
-    agentCount: t.exposeInt("agentCount", { description: "Live agents that list it." }),
+    name: t.exposeString("name", {
+      description:
+        "The name exactly as agents write it, e.g. `Read`, `Bash(git diff:*)` or `mcp__github__create_pull_request`: `Bash` and `Bash(git diff:*)` are two tools.",
+    }),
+    kind: t.field({
+      type: ToolKindEnum,
+      description: "What kind of name it is.",
+      resolve: (x) => x.kind as "builtin",
+    }),
+    server: t.exposeString("server", {
+      nullable: true,
+      description: "The server of an `mcp__server__…` name, e.g. `github`; null otherwise.",
+    }),
+    agentCount: t.exposeInt("agentCount", {
+      description:
+        "Live agents that list it, in any source and tier (0 for a tool no live agent lists any more).",
+    }),
   }),
 });
 
-const totalCount = {
-  fields: (c: { int: (o: { resolve: (conn: unknown) => number }) => unknown }) => ({
-    totalCount: c.int({ resolve: (conn) => (conn as { totalCount: number }).totalCount }),
+/** A connection's `totalCount` field, described for what it counts. */
+const totalCount = (description: string) => ({
+  fields: (c: { int: (o: { description: string; resolve: (conn: unknown) => number }) => unknown }) => ({
+    totalCount: c.int({ description, resolve: (conn) => (conn as { totalCount: number }).totalCount }),
   }),
-};
+});
+
+const SOURCE_ARG =
+  "Only those of this source, by its name, e.g. `acme-platform`; a name no source has gives an empty page. At most 128 characters.";
 
 builder.queryField("skills", (t) =>
   t.connection(
     {
       type: SkillRef,
-      description: "Skill files, by name.",
-      args: { source: t.arg.string({ required: false }) },
+      description: "Skill files of every source (or of one), by name in byte order, then by id, in pages.",
+      args: { source: t.arg.string({ required: false, description: SOURCE_ARG }) },
       validate: pageArgs,
       complexity: (args) => pageCost(COST.smallPage, args.first),
       resolve: async (_root, args, ctx) =>
@@ -79,8 +119,17 @@ builder.queryField("skills", (t) =>
           ),
         ),
     },
-    { ...totalCount, name: "SkillConnection" } as never,
-    { name: "SkillEdge" },
+    {
+      ...totalCount("How many skills match, over all pages."),
+      name: "SkillConnection",
+      description: "A page of skill files, by name.",
+      edgesField: { description: "The page's skills, each with its cursor." },
+    } as never,
+    {
+      name: "SkillEdge",
+      description: "A skill of the page and its cursor.",
+      nodeField: { description: "The skill." },
+    },
   ),
 );
 
@@ -88,8 +137,9 @@ builder.queryField("commands", (t) =>
   t.connection(
     {
       type: CommandRef,
-      description: "Slash command files, by name.",
-      args: { source: t.arg.string({ required: false }) },
+      description:
+        "Slash command files of every source (or of one), by name in byte order, then by id, in pages. Plugins reuse names: `name` may repeat, `invocation` tells them apart.",
+      args: { source: t.arg.string({ required: false, description: SOURCE_ARG }) },
       validate: pageArgs,
       complexity: (args) => pageCost(COST.smallPage, args.first),
       resolve: async (_root, args, ctx) =>
@@ -103,8 +153,17 @@ builder.queryField("commands", (t) =>
           ),
         ),
     },
-    { ...totalCount, name: "CommandConnection" } as never,
-    { name: "CommandEdge" },
+    {
+      ...totalCount("How many commands match, over all pages."),
+      name: "CommandConnection",
+      description: "A page of slash command files, by name.",
+      edgesField: { description: "The page's commands, each with its cursor." },
+    } as never,
+    {
+      name: "CommandEdge",
+      description: "A command of the page and its cursor.",
+      nodeField: { description: "The command." },
+    },
   ),
 );
 
@@ -112,7 +171,8 @@ builder.queryField("tools", (t) =>
   t.connection(
     {
       type: ToolRef,
-      description: "Tools that live agents list, by name, with how many list each.",
+      description:
+        "Tools that live agents list, by name in byte order, with how many list each, in pages. A tool no live agent lists any more is left out.",
       validate: pageArgs,
       complexity: (args) => pageCost(COST.toolsPage, args.first),
       resolve: async (_root, args, ctx) =>
@@ -120,7 +180,16 @@ builder.queryField("tools", (t) =>
           await asInput(() => listTools(ctx.db, { first: args.first ?? 20, after: args.after ?? null })),
         ),
     },
-    { ...totalCount, name: "AgentryToolConnection" } as never,
-    { name: "AgentryToolEdge" },
+    {
+      ...totalCount("How many tools live agents list, over all pages."),
+      name: "AgentryToolConnection",
+      description: "A page of tools, by name.",
+      edgesField: { description: "The page's tools, each with its cursor." },
+    } as never,
+    {
+      name: "AgentryToolEdge",
+      description: "A tool of the page and its cursor.",
+      nodeField: { description: "The tool." },
+    },
   ),
 );
