@@ -7,6 +7,7 @@ import { builder } from "./builder.js";
 import { EvidenceRef } from "./facts.js";
 
 export const CollaborationKindEnum = builder.enumType("CollaborationKind", {
+  description: "What an edge between two agents says about them.",
   values: {
     HANDOFF: {
       value: "handoff",
@@ -60,8 +61,15 @@ const CollaborationAttributeRef = builder
 export const CollaborationRef = builder.objectRef<CollaborationEdge>("Collaboration").implement({
   description: "An edge between two agents, as stated in one agent's file.",
   fields: (t) => ({
-    id: t.exposeID("id"),
-    kind: t.field({ type: CollaborationKindEnum, resolve: (e) => e.kind }),
+    id: t.exposeID("id", {
+      description:
+        "The edge's id in the catalog (not a global id: `node(id:)` does not take it). It changes when the stating agent's file changes and is imported again.",
+    }),
+    kind: t.field({
+      type: CollaborationKindEnum,
+      description: "What the edge says.",
+      resolve: (e) => e.kind,
+    }),
     from: t.field({
       type: CollaborationEndRef,
       description: "For a handoff, the agent that provides the work.",
@@ -92,7 +100,11 @@ export const CollaborationRef = builder.objectRef<CollaborationEdge>("Collaborat
       nullable: true,
       description: "The heading the edge was read under.",
     }),
-    evidence: t.field({ type: EvidenceRef, resolve: (e) => e.evidence }),
+    evidence: t.field({
+      type: EvidenceRef,
+      description: "The line of `statedBy`'s file that states the edge.",
+      resolve: (e) => e.evidence,
+    }),
   }),
 });
 

@@ -13,7 +13,7 @@ export function invalidInput(path: string, message: string): InputValidationErro
 export const ErrorInterface = builder.interfaceRef<Error>("AgentryError").implement({
   description: "A problem with the request that the client can act on.",
   fields: (t) => ({
-    message: t.exposeString("message"),
+    message: t.exposeString("message", { description: "What went wrong, in English, for a person." }),
   }),
 });
 
@@ -22,6 +22,9 @@ builder.objectType(NotFoundError, {
   interfaces: [ErrorInterface],
   description: "The thing asked for does not exist (or was deleted).",
   fields: (t) => ({
+    message: t.exposeString("message", {
+      description: 'What matched nothing, e.g. `no agent "acme-platform/compliance-officer"`.',
+    }),
     entity: t.exposeString("entity", { description: "What was looked for: `agent`, `revision`…" }),
     ref: t.string({ description: "The reference or id that matched nothing.", resolve: (e) => String(e.id) }),
   }),
@@ -33,9 +36,12 @@ interface InputIssue {
 }
 
 const InputIssueRef = builder.objectRef<InputIssue>("AgentryInputIssue").implement({
+  description: "One argument that failed validation, and why.",
   fields: (t) => ({
-    path: t.exposeString("path", { description: "The argument, e.g. `ref` or `filter.text`." }),
-    message: t.exposeString("message"),
+    path: t.exposeString("path", {
+      description: "The argument, e.g. `ref` or `filter.text` (an item of a list by its index: `roots.1`).",
+    }),
+    message: t.exposeString("message", { description: "Why it was refused, e.g. `at most 4`." }),
   }),
 });
 
@@ -54,12 +60,17 @@ builder.objectType(InputValidationError, {
   description: "An argument failed validation; `issues` says which and why.",
   fields: (t) => ({
     message: t.string({
+      description: "Every issue as `path: message`, joined with `; `.",
       resolve: (e) =>
         issuesOf(e)
           .map((i) => `${i.path}: ${i.message}`)
           .join("; "),
     }),
-    issues: t.field({ type: [InputIssueRef], resolve: issuesOf }),
+    issues: t.field({
+      type: [InputIssueRef],
+      description: "Each argument that failed and why, in the order they were checked.",
+      resolve: issuesOf,
+    }),
   }),
 });
 

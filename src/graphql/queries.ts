@@ -37,8 +37,22 @@ builder.queryField("agent", (t) =>
   t.field({
     type: AgentRef,
     description: "One agent by its ref, `source/name`.",
-    errors: { types: ERROR_TYPES, union: { name: "AgentResult" } },
-    args: { ref: t.arg.string({ required: true, validate: ref }) },
+    errors: {
+      types: ERROR_TYPES,
+      union: {
+        name: "AgentResult",
+        description:
+          "The agent, or why there is none: `AgentryNotFoundError` for a ref that names no live agent, `AgentryInvalidInputError` for a malformed ref.",
+      },
+    },
+    args: {
+      ref: t.arg.string({
+        required: true,
+        description:
+          "`source/name`, e.g. `acme-platform/api-designer` (surrounding spaces are ignored). When two files of the source declare the name, the one whose path sorts first answers.",
+        validate: ref,
+      }),
+    },
     resolve: async (_root, args, ctx) => {
       const agent = await getAgentByRef(ctx.db, args.ref);
       if (!agent) throw new NotFoundError("agent", args.ref);
@@ -48,24 +62,46 @@ builder.queryField("agent", (t) =>
 );
 
 const AgentOrderEnum = builder.enumType("AgentOrder", {
+  description: "The order of `agents`' pages.",
   values: {
     NAME: { description: "By name (byte order), then id." },
-    UPDATED_AT: { description: "Most recently changed first." },
+    UPDATED_AT: { description: "Most recently changed first (then by id, highest first)." },
     RELEVANCE: { description: "Best full-text match first; needs `filter.text`." },
   } as const,
 });
 
 const AgentFilterInput = builder.inputType("AgentFilter", {
+  description:
+    "Which agents `agents` lists: each field given narrows the list (all must hold); an empty filter keeps every live agent.",
   fields: (t) => ({
-    source: t.string({ required: false, description: "A source name." }),
+    source: t.string({
+      required: false,
+      description: "A source name, e.g. `acme-platform`; a name no source has matches nothing.",
+    }),
     namespace: t.string({
       required: false,
-      description: "A plugin namespace; empty string for agents outside plugins.",
+      description: "A plugin namespace, e.g. `delivery`; the empty string for agents outside plugins.",
     }),
-    modelFamily: t.field({ type: ModelFamilyEnum, required: false }),
-    tool: t.string({ required: false, description: "Agents that list this tool, in any tier." }),
-    skill: t.string({ required: false, description: "Agents that name this skill." }),
-    color: t.string({ required: false }),
+    modelFamily: t.field({
+      type: ModelFamilyEnum,
+      required: false,
+      description:
+        "Agents whose `model` is of this family: `SONNET` matches `sonnet` and `claude-sonnet-4-5`. An agent without a `model` key matches none.",
+    }),
+    tool: t.string({
+      required: false,
+      description:
+        "Agents that list this tool, in any tier, by its exact name: `Bash` does not match `Bash(git diff:*)`.",
+    }),
+    skill: t.string({
+      required: false,
+      description:
+        "Agents that name this skill (in the frontmatter or the body), whether the source has it or not, e.g. `release-checklist`.",
+    }),
+    color: t.string({
+      required: false,
+      description: "Agents whose frontmatter `color` is exactly this, e.g. `green`.",
+    }),
     text: t.string({
       required: false,
       description:
@@ -81,8 +117,17 @@ builder.queryField("agents", (t) =>
       type: AgentRef,
       description: "Agents matching a filter, in pages.",
       args: {
-        filter: t.arg({ type: AgentFilterInput, required: false }),
-        orderBy: t.arg({ type: AgentOrderEnum, required: false, defaultValue: "NAME" }),
+        filter: t.arg({
+          type: AgentFilterInput,
+          required: false,
+          description: "Which agents to list; omitted, every live agent.",
+        }),
+        orderBy: t.arg({
+          type: AgentOrderEnum,
+          required: false,
+          defaultValue: "NAME",
+          description: "The order of the pages, `NAME` when omitted; `RELEVANCE` needs `filter.text`.",
+        }),
       },
       validate: pageArgs,
       complexity: (args) => {
@@ -109,11 +154,20 @@ builder.queryField("agents", (t) =>
     },
     {
       name: "AgentConnection",
+      description: "A page of agents.",
+      edgesField: { description: "The page's agents, each with its cursor." },
       fields: (c) => ({
-        totalCount: c.int({ resolve: (conn) => (conn as unknown as { totalCount: number }).totalCount }),
+        totalCount: c.int({
+          description: "How many agents match the filter, over all pages.",
+          resolve: (conn) => (conn as unknown as { totalCount: number }).totalCount,
+        }),
       }),
     },
-    { name: "AgentEdge" },
+    {
+      name: "AgentEdge",
+      description: "An agent of the page and its cursor.",
+      nodeField: { description: "The agent." },
+    },
   ),
 );
 
@@ -127,10 +181,12 @@ interface GraphResult {
 }
 
 const GraphNodeRef = builder.objectRef<{ id: number; depth: number }>("AgentGraphNode").implement({
+  description: "An agent of the graph and its distance from the roots.",
   fields: (t) => ({
     depth: t.exposeInt("depth", { description: "Hops from the nearest root (0 for a root)." }),
     agent: t.field({
       type: AgentRef,
+      description: "The agent.",
       resolve: (n, _args, ctx) => knownAgent(ctx, n.id) ?? loadAgent(ctx, n.id),
     }),
   }),
@@ -167,12 +223,16 @@ const AgentGraphRef = builder.objectRef<GraphResult>("AgentGraph").implement({
     // router, which cannot, sizes these two lists at that estimate for the default arguments.
     nodes: t.field({
       type: [GraphNodeRef],
+      description:
+        "The agents reached, nearest first, then by id; the roots first, at depth 0. At most `nodeBudget`.",
       complexity: { field: 0, multiplier: 1 },
       listSize: { assumedSize: DEFAULT_GRAPH_NODES },
       resolve: (g) => g.nodes,
     }),
     edges: t.field({
       type: [CollaborationRef],
+      description:
+        "Every edge of the kinds asked for between two agents of `nodes`, whichever way it points, by id. Edges to names no agent has are left out.",
       complexity: { field: 0, multiplier: GRAPH_EDGES_PER_NODE },
       listSize: { assumedSize: DEFAULT_GRAPH_NODES * GRAPH_EDGES_PER_NODE },
       resolve: (g) => g.edges,
@@ -181,11 +241,16 @@ const AgentGraphRef = builder.objectRef<GraphResult>("AgentGraph").implement({
       description: "More agents were reachable than the node budget allowed; the nearest were kept.",
       complexity: 0,
     }),
-    nodeBudget: t.exposeInt("nodeBudget", { complexity: 0 }),
+    nodeBudget: t.exposeInt("nodeBudget", {
+      description: `The most agents a graph holds (${LIMITS.graphNodeBudget}); \`truncated\` says whether more were reachable.`,
+      complexity: 0,
+    }),
   }),
 });
 
 const DirectionEnum = builder.enumType("AgentGraphDirection", {
+  description:
+    "Which way `agentGraph` follows handoff and mention edges from the roots. Peer edges have no direction: they are followed both ways.",
   values: {
     OUT: { value: "out", description: "Follow edges from → to." },
     IN: { value: "in", description: "Follow edges to → from." },
@@ -197,20 +262,34 @@ builder.queryField("agentGraph", (t) =>
   t.field({
     type: AgentGraphRef,
     description: `The collaboration graph around some agents, up to ${LIMITS.maxGraphDepth} hops and ${LIMITS.graphNodeBudget} agents.`,
-    errors: { types: ERROR_TYPES, union: { name: "AgentGraphResult" } },
+    errors: {
+      types: ERROR_TYPES,
+      union: {
+        name: "AgentGraphResult",
+        description:
+          "The graph, or why there is none: `AgentryNotFoundError` for a root that names no live agent, `AgentryInvalidInputError` for an argument out of range.",
+      },
+    },
     args: {
       roots: t.arg.stringList({
         required: true,
-        description: "Refs of the root agents.",
+        description:
+          'Refs (`source/name`) of the agents to start from, 1 to 20, e.g. `["acme-platform/api-designer"]`.',
         validate: z.array(ref).min(1, "give at least one root").max(20, "at most 20 roots"),
       }),
       depth: t.arg.int({
         required: false,
         defaultValue: 2,
+        description: `Hops to follow from the roots, 0 (the roots alone) to ${LIMITS.maxGraphDepth}; 2 when omitted.`,
         validate: z.number().int().min(0).max(LIMITS.maxGraphDepth, `at most ${LIMITS.maxGraphDepth}`),
       }),
       kinds: t.arg({ type: [CollaborationKindEnum], required: false, description: KINDS_DESCRIPTION }),
-      direction: t.arg({ type: DirectionEnum, required: false, defaultValue: "both" }),
+      direction: t.arg({
+        type: DirectionEnum,
+        required: false,
+        defaultValue: "both",
+        description: "Which way to follow handoffs and mentions, `BOTH` when omitted.",
+      }),
     },
     complexity: (args) => graphCost(args.roots?.length ?? 1, args.depth ?? 2),
     resolve: async (_root, args, ctx, info) => {
@@ -257,6 +336,7 @@ const PATH_DEPTH_DEFAULT = 4;
 const PATH_DEPTH_MAX = 5;
 
 const StepDirectionEnum = builder.enumType("CollaborationStepDirection", {
+  description: "Which way a step of a path walks its edge.",
   values: {
     FORWARD: { value: "forward", description: "Walked from the edge's `from` to its `to`." },
     BACKWARD: { value: "backward", description: "Walked against the edge." },
@@ -264,24 +344,51 @@ const StepDirectionEnum = builder.enumType("CollaborationStepDirection", {
 });
 
 const PathStepRef = builder.objectRef<PathStep>("CollaborationPathStep").implement({
+  description: "One edge of a path, and which way it was walked.",
   fields: (t) => ({
-    collaboration: t.field({ type: CollaborationRef, resolve: (s) => s.edge }),
-    direction: t.field({ type: StepDirectionEnum, resolve: (s) => s.direction }),
-    from: t.field({ type: AgentRef, resolve: (s, _args, ctx) => loadAgent(ctx, s.fromAgentId) }),
-    to: t.field({ type: AgentRef, resolve: (s, _args, ctx) => loadAgent(ctx, s.toAgentId) }),
+    collaboration: t.field({
+      type: CollaborationRef,
+      description: "The edge walked.",
+      resolve: (s) => s.edge,
+    }),
+    direction: t.field({
+      type: StepDirectionEnum,
+      description: "Whether the step walks the edge from its `from` to its `to`, or against it.",
+      resolve: (s) => s.direction,
+    }),
+    from: t.field({
+      type: AgentRef,
+      description: "The agent the step leaves (the previous step's `to`).",
+      resolve: (s, _args, ctx) => loadAgent(ctx, s.fromAgentId),
+    }),
+    to: t.field({
+      type: AgentRef,
+      description: "The agent the step reaches.",
+      resolve: (s, _args, ctx) => loadAgent(ctx, s.toAgentId),
+    }),
   }),
 });
 
 const CollaborationPathRef = builder
   .objectRef<{ agentIds: number[]; steps: PathStep[] }>("CollaborationPath")
   .implement({
+    description:
+      "A shortest chain of collaboration edges from one agent to another. Among chains of the same length, the same one is chosen every time.",
     fields: (t) => ({
-      length: t.int({ resolve: (p) => p.steps.length }),
+      length: t.int({
+        description: "The number of edges; 0 when `from` and `to` are the same agent.",
+        resolve: (p) => p.steps.length,
+      }),
       agents: t.field({
         type: [AgentRef],
+        description: "The agents along the path, `from` first and `to` last (`length` + 1 of them).",
         resolve: (p, _args, ctx) => Promise.all(p.agentIds.map((id) => loadAgent(ctx, id))),
       }),
-      steps: t.field({ type: [PathStepRef], resolve: (p) => p.steps }),
+      steps: t.field({
+        type: [PathStepRef],
+        description: "The edges walked, in order from `from` to `to`.",
+        resolve: (p) => p.steps,
+      }),
     }),
   });
 
@@ -291,22 +398,39 @@ builder.queryField("collaborationPath", (t) =>
     nullable: true,
     description:
       "The shortest chain of collaboration edges from one agent to another; null when there is none.",
-    errors: { types: ERROR_TYPES, union: { name: "CollaborationPathResult" } },
+    errors: {
+      types: ERROR_TYPES,
+      union: {
+        name: "CollaborationPathResult",
+        description:
+          "The path (null when there is none within `maxDepth`), or why the question has no answer: `AgentryNotFoundError` for a ref that names no live agent, `AgentryInvalidInputError` for an argument out of range.",
+      },
+    },
     args: {
-      from: t.arg.string({ required: true, validate: ref }),
-      to: t.arg.string({ required: true, validate: ref }),
+      from: t.arg.string({
+        required: true,
+        description: "Ref of the agent the path starts at, e.g. `acme-platform/api-designer`.",
+        validate: ref,
+      }),
+      to: t.arg.string({
+        required: true,
+        description: "Ref of the agent the path ends at, e.g. `acme-platform/docs-writer`.",
+        validate: ref,
+      }),
       kinds: t.arg({ type: [CollaborationKindEnum], required: false, description: KINDS_DESCRIPTION }),
       // At most 5 and 4 by default (it was 8 and 6): a walk between two agents with no path
       // took 1.7 s at 5 and over 5 s at 6 on 100,000 agents (costs.ts).
       maxDepth: t.arg.int({
         required: false,
         defaultValue: PATH_DEPTH_DEFAULT,
+        description: `The longest path looked for, in edges, 1 to ${PATH_DEPTH_MAX}; ${PATH_DEPTH_DEFAULT} when omitted. The query's cost grows with it.`,
         validate: z.number().int().min(1).max(PATH_DEPTH_MAX, `at most ${PATH_DEPTH_MAX}`),
       }),
       directed: t.arg.boolean({
         required: false,
         defaultValue: false,
-        description: "Follow edges only from → to (peers either way).",
+        description:
+          "Follow edges only from → to (peers either way); false when omitted: any edge, either way.",
       }),
     },
     complexity: (args) => pathCost(args.maxDepth ?? PATH_DEPTH_DEFAULT),
@@ -326,24 +450,49 @@ builder.queryField("collaborationPath", (t) =>
 // unresolvedReferences: names that point at nothing yet.
 
 const UnresolvedKindEnum = builder.enumType("UnresolvedKind", {
+  description: "What an unresolved reference names.",
   values: {
-    COLLABORATOR: { value: "collaborator" },
-    SKILL: { value: "skill" },
-    COMMAND: { value: "command" },
-    GROUP: { value: "group" },
+    COLLABORATOR: {
+      value: "collaborator",
+      description:
+        "An agent a handoff or peer entry names that the source has no agent by, e.g. `compliance-officer`, or an ambiguous name (see `candidates`). A mention in prose is listed only once it resolves, so never here.",
+    },
+    SKILL: {
+      value: "skill",
+      description: "A skill the agent names that has no `SKILL.md` in the source, e.g. `threat-modeling`.",
+    },
+    COMMAND: {
+      value: "command",
+      description:
+        "A slash command the body names that has no command file in the source, e.g. `/ops:rollback`.",
+    },
+    GROUP: {
+      value: "group",
+      description:
+        "A group of agents named as a collaborator (`All Agents`, `Engineering Team`) rather than one agent. Reserved: such names are listed as `COLLABORATOR` for now.",
+    },
   } as const,
 });
 
 const UnresolvedReferenceRef = builder.objectRef<UnresolvedReference>("UnresolvedReference").implement({
   description: "A reference in an agent's file that matches nothing in its source (yet).",
   fields: (t) => ({
-    kind: t.field({ type: UnresolvedKindEnum, resolve: (u) => u.kind }),
+    kind: t.field({ type: UnresolvedKindEnum, description: "What the name names.", resolve: (u) => u.kind }),
     name: t.exposeString("name", { description: "As written: an agent or skill name, or a command." }),
     candidates: t.exposeStringList("candidates", {
       description: "For an ambiguous name, the refs it could mean.",
     }),
-    agent: t.field({ type: AgentRef, resolve: (u, _args, ctx) => loadAgent(ctx, u.agentId) }),
-    evidence: t.field({ type: EvidenceRef, nullable: true, resolve: (u) => u.evidence }),
+    agent: t.field({
+      type: AgentRef,
+      description: "The agent whose file holds the reference.",
+      resolve: (u, _args, ctx) => loadAgent(ctx, u.agentId),
+    }),
+    evidence: t.field({
+      type: EvidenceRef,
+      nullable: true,
+      description: "The line that holds the reference; null for a skill of the frontmatter's `skills` list.",
+      resolve: (u) => u.evidence,
+    }),
   }),
 });
 
@@ -351,8 +500,15 @@ builder.queryField("unresolvedReferences", (t) =>
   t.connection(
     {
       type: UnresolvedReferenceRef,
-      description: "References that point at nothing, in pages: collaborators, skills and commands.",
-      args: { source: t.arg.string({ required: false }) },
+      description:
+        "References that point at nothing, in pages: collaborators, skills and commands, by agent (in import order), then kind, name and line.",
+      args: {
+        source: t.arg.string({
+          required: false,
+          description:
+            "Only references in agents of this source, by its name, e.g. `acme-platform`; a name no source has gives an empty page.",
+        }),
+      },
       validate: pageArgs,
       complexity: (args) => pageCost(COST.unresolvedPage, args.first),
       resolve: async (_root, args, ctx) => {
@@ -368,10 +524,20 @@ builder.queryField("unresolvedReferences", (t) =>
     },
     {
       name: "UnresolvedReferenceConnection",
+      description: "A page of unresolved references.",
+      edgesField: { description: "The page's references, each with its cursor." },
       fields: (c) => ({
-        totalCount: c.int({ resolve: (conn) => (conn as unknown as { totalCount: number }).totalCount }),
+        totalCount: c.int({
+          description:
+            "How many unresolved references there are (in the source, if one is given), over all pages.",
+          resolve: (conn) => (conn as unknown as { totalCount: number }).totalCount,
+        }),
       }),
     },
-    { name: "UnresolvedReferenceEdge" },
+    {
+      name: "UnresolvedReferenceEdge",
+      description: "An unresolved reference of the page and its cursor.",
+      nodeField: { description: "The reference." },
+    },
   ),
 );

@@ -18,7 +18,11 @@ export interface SourceRow {
 }
 
 export const SourceRef = builder.loadableNodeRef<SourceRow, number, number>("AgentrySource", {
-  id: { resolve: (s) => s.id, parse: (id) => Number(id) },
+  id: {
+    description: "The source's global id, for `node(id:)` and `nodes(ids:)`.",
+    resolve: (s) => s.id,
+    parse: (id) => Number(id),
+  },
   load: async (ids, ctx) => {
     // A decoded global id may be NaN or out of range: it names nothing, and must not fail the
     // statement for the other ids.
@@ -33,10 +37,17 @@ export const SourceRef = builder.loadableNodeRef<SourceRow, number, number>("Age
 SourceRef.implement({
   description: "Where definitions come from: a folder, a repository, a plugin marketplace.",
   fields: (t) => ({
-    name: t.exposeString("name"),
+    name: t.exposeString("name", {
+      description:
+        "The name it was imported under (`agentry import --source`), e.g. `acme-platform`: the first half of every ref.",
+    }),
     generation: t.exposeInt("generation", { description: "Moves on every committed write to this source." }),
-    agentCount: t.exposeInt("agentCount"),
-    updatedAt: t.field({ type: "AgentryDateTime", resolve: (s) => s.updatedAt }),
+    agentCount: t.exposeInt("agentCount", { description: "How many live (not deleted) agents it holds." }),
+    updatedAt: t.field({
+      type: "AgentryDateTime",
+      description: "When an import last wrote to this source.",
+      resolve: (s) => s.updatedAt,
+    }),
   }),
 });
 
@@ -85,8 +96,19 @@ builder.queryField("sources", (t) =>
     },
     {
       name: "AgentrySourceConnection",
-      fields: (c) => ({ totalCount: c.int({ resolve: (conn) => conn.totalCount }) }),
+      description: "A page of sources, by name.",
+      edgesField: { description: "The page's sources, each with its cursor." },
+      fields: (c) => ({
+        totalCount: c.int({
+          description: "How many sources there are, over all pages.",
+          resolve: (conn) => conn.totalCount,
+        }),
+      }),
     },
-    { name: "AgentrySourceEdge" },
+    {
+      name: "AgentrySourceEdge",
+      description: "A source of the page and its cursor.",
+      nodeField: { description: "The source." },
+    },
   ),
 );
