@@ -20,12 +20,16 @@ import { SourceRef } from "./source.js";
 import { AgentToolRef, ToolTierEnum } from "./tool.js";
 
 export const ModelFamilyEnum = builder.enumType("AgentryModelFamily", {
+  description: "The Claude model family an agent's `model` names.",
   values: {
-    OPUS: { value: "opus" },
-    SONNET: { value: "sonnet" },
-    HAIKU: { value: "haiku" },
-    INHERIT: { value: "inherit" },
-    OTHER: { value: "other" },
+    OPUS: { value: "opus", description: "`opus`, or a full model id such as `claude-opus-4-1`." },
+    SONNET: { value: "sonnet", description: "`sonnet`, or a full model id such as `claude-sonnet-4-5`." },
+    HAIKU: { value: "haiku", description: "`haiku`, or a full model id such as `claude-3-5-haiku`." },
+    INHERIT: {
+      value: "inherit",
+      description: "`inherit`: the model of the conversation that calls the agent.",
+    },
+    OTHER: { value: "other", description: "Any other model string, kept as written in `raw`." },
   } as const,
 });
 
@@ -40,9 +44,14 @@ export const ToolsModeEnum = builder.enumType("AgentToolsMode", {
 });
 
 const ModelRef = builder.objectRef<{ raw: string; family: string }>("AgentryModel").implement({
+  description: "The model the frontmatter's `model` key asks for.",
   fields: (t) => ({
     raw: t.exposeString("raw", { description: "As written, e.g. `claude-sonnet-4-5` or `inherit`." }),
-    family: t.field({ type: ModelFamilyEnum, resolve: (m) => m.family as "opus" }),
+    family: t.field({
+      type: ModelFamilyEnum,
+      description: "The family `raw` belongs to, for filtering and comparing.",
+      resolve: (m) => m.family as "opus",
+    }),
   }),
 });
 
@@ -80,22 +89,50 @@ AgentRef.implement({
   description: "An agent definition: what its file says, as of its current revision.",
   fields: (t) => ({
     ref: t.exposeString("ref", { description: "`source/name`: stable, unique across the catalog." }),
-    name: t.exposeString("name"),
+    name: t.exposeString("name", {
+      description:
+        "The frontmatter's `name`, normalized to kebab-case (`TikTok Strategist` is `tiktok-strategist`).",
+    }),
     namespace: t.exposeString("namespace", {
       description: "The plugin the file is in; empty outside plugins.",
     }),
     path: t.exposeString("path", { description: "The file's path relative to its source." }),
-    description: t.exposeString("description", { nullable: true }),
-    model: t.field({ type: ModelRef, nullable: true, resolve: (a) => a.model }),
-    color: t.exposeString("color", { nullable: true }),
-    toolsMode: t.field({ type: ToolsModeEnum, resolve: (a) => a.toolsMode }),
+    description: t.exposeString("description", {
+      nullable: true,
+      description:
+        "The frontmatter's `description`: when Claude Code should use the agent (its `<example>` blocks are in `examples`); null when the file has none.",
+    }),
+    model: t.field({
+      type: ModelRef,
+      nullable: true,
+      description: "The frontmatter's `model`; null when the file names none.",
+      resolve: (a) => a.model,
+    }),
+    color: t.exposeString("color", {
+      nullable: true,
+      description: "The frontmatter's `color` (Claude Code's label colour), as written; null when unset.",
+    }),
+    toolsMode: t.field({
+      type: ToolsModeEnum,
+      description: "How the file gives the agent its tools: inherited, none, all, or a list.",
+      resolve: (a) => a.toolsMode,
+    }),
     revision: t.exposeInt("revisionNumber", {
       description: "The number of the current revision (1 for the first).",
     }),
-    createdAt: t.field({ type: "AgentryDateTime", resolve: (a) => a.createdAt }),
-    updatedAt: t.field({ type: "AgentryDateTime", resolve: (a) => a.updatedAt }),
+    createdAt: t.field({
+      type: "AgentryDateTime",
+      description: "When the agent was first imported.",
+      resolve: (a) => a.createdAt,
+    }),
+    updatedAt: t.field({
+      type: "AgentryDateTime",
+      description: "When an import last changed the agent's file.",
+      resolve: (a) => a.updatedAt,
+    }),
     source: t.field({
       type: SourceRef,
+      description: "The source (folder, repository or marketplace) the agent's file was imported into.",
       resolve: (a, _args, ctx) =>
         isPlaceholder(a) ? placeholderSource(a.source) : SourceRef.getDataloader(ctx).load(a.sourceId),
     }),
@@ -107,15 +144,27 @@ AgentRef.implement({
     tools: t.field({
       type: [AgentToolRef],
       description: "The tools the agent lists, in order, with their tier; `tier` keeps one tier.",
-      args: { tier: t.arg({ type: ToolTierEnum, required: false }) },
+      args: {
+        tier: t.arg({
+          type: ToolTierEnum,
+          required: false,
+          description: "Only the tools of this tier (default: all).",
+        }),
+      },
       resolve: async (a, args, ctx) => {
         const { tools } = await load.facts(ctx).load(a.id);
         return args.tier ? tools.filter((x) => x.tier === args.tier) : tools;
       },
     }),
-    toolsByTier: t.field({ type: ToolsByTierRef, resolve: (a) => ({ id: a.id }) }),
+    toolsByTier: t.field({
+      type: ToolsByTierRef,
+      description: "The same tools as `tools`, grouped by tier.",
+      resolve: (a) => ({ id: a.id }),
+    }),
     skills: t.field({
       type: [AgentSkillRef],
+      description:
+        "Skills the agent names, in the frontmatter's `skills` or in a section such as Required Skills, resolved against the skills of its source.",
       resolve: async (a, _args, ctx) => (await load.facts(ctx).load(a.id)).skills,
     }),
     commands: t.field({
@@ -126,6 +175,7 @@ AgentRef.implement({
     sections: t.field({
       tag: INTERNAL_TAG,
       type: [AgentSectionRef],
+      description: "The body's Markdown sections, in file order, with their text.",
       complexity: { field: COST.sections, multiplier: 8 },
       resolve: (a, _args, ctx) => load.sections(ctx).load(a.id),
     }),
@@ -176,11 +226,25 @@ AgentRef.implement({
       type: RevisionDiffRef,
       description:
         "What changed between two revisions of this agent, by revision number. Defaults: the previous and the current one.",
-      errors: { types: ERROR_TYPES },
+      errors: {
+        types: ERROR_TYPES,
+        union: {
+          name: "AgentDiffResult",
+          description: "The diff, or why it could not be made (an unknown revision number).",
+        },
+      },
       complexity: COST.diff,
       args: {
-        from: t.arg.int({ required: false, validate: revisionNumber }),
-        to: t.arg.int({ required: false, validate: revisionNumber }),
+        from: t.arg.int({
+          required: false,
+          validate: revisionNumber,
+          description: "The older revision's number (default: the one before `to`).",
+        }),
+        to: t.arg.int({
+          required: false,
+          validate: revisionNumber,
+          description: "The newer revision's number (default: the current one).",
+        }),
       },
       resolve: async (a, args, ctx) => {
         if (isPlaceholder(a)) throw new NotFoundError("agent", a.ref);
@@ -225,6 +289,8 @@ ToolsByTierRef.implement({
     const tier = (name: "essential" | "optional" | "specialized" | "none") =>
       t.field({
         type: [AgentToolRef],
+        description:
+          name === "none" ? "Tools listed without a tier." : `Tools listed under the ${name} tier, in order.`,
         resolve: async (p, _args, ctx) =>
           (await load.facts(ctx).load(p.id)).tools.filter((x) => x.tier === name),
       });

@@ -104,13 +104,44 @@ export const builder = new SchemaBuilder<{
     cursorType: "String",
     // A connection's cost already multiplies its selection by `first`: its edges and nodes
     // lists add no multiplier of their own (the default for a list is 10).
-    nodesOnConnection: { complexity: { field: 0, multiplier: 1 } },
-    edgesFieldOptions: { complexity: { field: 0, multiplier: 1 } },
+    nodesOnConnection: {
+      complexity: { field: 0, multiplier: 1 },
+      description: "The page's items, in order (the same as `edges { node }`).",
+    },
+    edgesFieldOptions: {
+      complexity: { field: 0, multiplier: 1 },
+      description: "The page's items with their cursors, in order.",
+    },
+    cursorFieldOptions: { description: "Pass it as `after` to read the items that follow this one." },
+    nodeFieldOptions: { description: "The item." },
+    pageInfoFieldOptions: {
+      description: "Where this page sits: whether more follow, and the cursor to read them.",
+    },
+    hasNextPageFieldOptions: { description: "More items follow: ask again with `after: endCursor`." },
+    hasPreviousPageFieldOptions: {
+      description: "Always false: pages are read forward only, from the first (no `last`/`before`).",
+    },
+    startCursorFieldOptions: { description: "The cursor of the page's first item; null for an empty page." },
+    endCursorFieldOptions: {
+      description:
+        "The cursor of the page's last item: pass it as `after` for the next page; null for an empty page.",
+    },
+    firstArgOptions: { description: "How many items to return, 1 to 100 (default 20)." },
+    afterArgOptions: {
+      description: "Return the items after this cursor (an `endCursor` or edge `cursor` of the same query).",
+    },
+    idFieldOptions: { description: "The global id: pass it to `node(id:)` to read this object again." },
+    nodeTypeOptions: {
+      description: "An object with a global id, which `node(id:)` and `nodes(ids:)` read back.",
+    },
     // Ours, in node.ts: an id that names nothing answers null instead of failing.
     nodeQueryOptions: false,
     nodesQueryOptions: false,
     // Every subgraph of a supergraph that paginates defines the same PageInfo.
-    pageInfoTypeOptions: { shareable: true },
+    pageInfoTypeOptions: {
+      shareable: true,
+      description: "Relay's page information for a connection: how to read the next page.",
+    },
     // Connections report totalCount where they can; see each connection.
   },
   // The costs of fields: their `complexity` annotations, read by the query budget

@@ -73,7 +73,9 @@ builder.queryField("node", (t) =>
     // Other Relay subgraphs define `node` too (docs/decisions/0020).
     shareable: true,
     description: "Any node by its global id; null for an id that names no live node.",
-    args: { id: t.arg.id({ required: true }) },
+    args: {
+      id: t.arg.id({ required: true, description: "A global id, as an object's `id` field gave it." }),
+    },
     resolve: async (_root, args, ctx, info) => (await nodesFor([args.id], ctx, info))[0] as never,
   }),
 );
@@ -85,7 +87,9 @@ builder.queryField("nodes", (t) =>
     shareable: true,
     listSize: { assumedSize: MAX_NODE_IDS },
     description: `Nodes by global id (at most ${MAX_NODE_IDS}), in the order asked; null for each id that names no live node.`,
-    args: { ids: t.arg.idList({ required: true }) },
+    args: {
+      ids: t.arg.idList({ required: true, description: `Global ids, at most ${MAX_NODE_IDS}.` }),
+    },
     complexity: (args) => ({ field: 1, multiplier: Math.max(Math.min(args.ids.length, MAX_NODE_IDS), 1) }),
     resolve: (_root, args, ctx, info) => {
       if (args.ids.length > MAX_NODE_IDS)
