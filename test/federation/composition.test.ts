@@ -26,10 +26,10 @@ describe("composition with a second subgraph", () => {
     expect(head).toContain('@join__type(graph: AGENTRY, key: "id")');
     expect(head).toContain('@join__type(graph: AGENTRY, key: "ref")');
     expect(head).toContain('@join__type(graph: RATINGS, key: "ref")');
-    // Skill, Tool and Source are entities with their natural keys.
+    // Skill, AgentryTool and AgentrySource are entities with their natural keys.
     expect(supergraph).toMatch(/type Skill\s[^{]*@join__type\(graph: AGENTRY, key: "ref"\)/);
-    expect(supergraph).toMatch(/type Tool\s[^{]*@join__type\(graph: AGENTRY, key: "name"\)/);
-    expect(supergraph).toMatch(/type Source\s[^{]*@join__type\(graph: AGENTRY, key: "name"\)/);
+    expect(supergraph).toMatch(/type AgentryTool\s[^{]*@join__type\(graph: AGENTRY, key: "name"\)/);
+    expect(supergraph).toMatch(/type AgentrySource\s[^{]*@join__type\(graph: AGENTRY, key: "name"\)/);
   });
 
   it("gives clients one API with fields and root fields of both", async () => {

@@ -15,8 +15,8 @@ const ENTITIES = `query ($representations: [_Any!]!) { _entities(representations
   __typename
   ... on Agent { id ref name }
   ... on Skill { ref name }
-  ... on Tool { name kind }
-  ... on Source { name agentCount }
+  ... on AgentryTool { name kind }
+  ... on AgentrySource { name agentCount }
 } }`;
 
 const AGENT_REFS = [
@@ -83,53 +83,80 @@ describe.each(cases)("the subgraph on $driver", ({ open }) => {
     expect(node.body.data.node.ref).toBe(nodes[0]!.ref);
   });
 
-  it("answers null for a reference to nothing, and keeps the others", async () => {
+  it("answers a placeholder for an agent or source ref to nothing, null for the rest", async () => {
+    // An agent ref or a source name that names nothing live answers a placeholder (decision
+    // 0020: a null would empty another subgraph's `[Agent!]!` list); an id that names no agent,
+    // a skill or a tool answers null; the others are answered as usual.
     const sourceId = (await gql<any>(app, "{ sources(first: 1) { nodes { id } } }")).body.data.sources
       .nodes[0].id;
-    const r = await entities([
-      { __typename: "Agent", ref: "acme-platform/nobody" },
-      { __typename: "Agent", ref: "not-a-ref" },
-      { __typename: "Agent", id: "not a global id" },
-      { __typename: "Agent", id: sourceId },
-      { __typename: "Agent", ref: "solo-dev/commit-helper" },
-      { __typename: "Skill", ref: "acme-platform/nothing" },
-      { __typename: "Tool", name: "NoSuchTool" },
-      { __typename: "Source", name: "no-such-source" },
-    ]);
+    const r = await entities(
+      [
+        { __typename: "Agent", ref: "acme-platform/nobody" },
+        { __typename: "Agent", ref: "not-a-ref" },
+        { __typename: "Agent", id: "not a global id" },
+        { __typename: "Agent", id: sourceId },
+        { __typename: "Agent", ref: "solo-dev/commit-helper" },
+        { __typename: "Skill", ref: "acme-platform/nothing" },
+        { __typename: "AgentryTool", name: "NoSuchTool" },
+        { __typename: "AgentrySource", name: "no-such-source" },
+      ],
+      `query ($representations: [_Any!]!) { _entities(representations: $representations) {
+        __typename
+        ... on Agent { ref name placeholder tools { name } source { name agentCount } }
+        ... on Skill { ref }
+        ... on AgentryTool { name }
+        ... on AgentrySource { name agentCount }
+      } }`,
+    );
     expect(r.body.errors).toBeUndefined();
+    const placeholder = (ref: string, source: string, name: string) => ({
+      __typename: "Agent",
+      ref,
+      name,
+      placeholder: true,
+      tools: [],
+      source: { name: source, agentCount: 0 },
+    });
     expect(r.entities).toEqual([
+      placeholder("acme-platform/nobody", "acme-platform", "nobody"),
+      expect.objectContaining({ __typename: "Agent", ref: "not-a-ref", placeholder: true, tools: [] }),
       null,
       null,
+      {
+        __typename: "Agent",
+        ref: "solo-dev/commit-helper",
+        name: "commit-helper",
+        placeholder: false,
+        tools: expect.any(Array),
+        source: { name: "solo-dev", agentCount: 2 },
+      },
       null,
       null,
-      { __typename: "Agent", id: expect.any(String), ref: "solo-dev/commit-helper", name: "commit-helper" },
-      null,
-      null,
-      null,
+      { __typename: "AgentrySource", name: "no-such-source", agentCount: 0 },
     ]);
   });
 
   it("resolves skills by ref, tools and sources by name: one statement per type", async () => {
     const r = await entities([
       { __typename: "Skill", ref: "acme-platform/migration-safety" },
-      { __typename: "Tool", name: "Read" },
-      { __typename: "Source", name: "acme-platform" },
+      { __typename: "AgentryTool", name: "Read" },
+      { __typename: "AgentrySource", name: "acme-platform" },
       { __typename: "Skill", ref: "community-agents/sql-explain-reading" },
-      { __typename: "Tool", name: "Bash" },
-      { __typename: "Source", name: "solo-dev" },
+      { __typename: "AgentryTool", name: "Bash" },
+      { __typename: "AgentrySource", name: "solo-dev" },
       { __typename: "Agent", ref: "acme-platform/api-designer" },
-      { __typename: "Tool", name: "Read" },
+      { __typename: "AgentryTool", name: "Read" },
     ]);
     expect(r.body.errors).toBeUndefined();
     expect(r.entities).toEqual([
       { __typename: "Skill", ref: "acme-platform/migration-safety", name: "migration-safety" },
-      { __typename: "Tool", name: "Read", kind: "BUILTIN" },
-      { __typename: "Source", name: "acme-platform", agentCount: 10 },
+      { __typename: "AgentryTool", name: "Read", kind: "BUILTIN" },
+      { __typename: "AgentrySource", name: "acme-platform", agentCount: 10 },
       { __typename: "Skill", ref: "community-agents/sql-explain-reading", name: "sql-explain-reading" },
-      { __typename: "Tool", name: "Bash", kind: "BUILTIN" },
-      { __typename: "Source", name: "solo-dev", agentCount: 2 },
+      { __typename: "AgentryTool", name: "Bash", kind: "BUILTIN" },
+      { __typename: "AgentrySource", name: "solo-dev", agentCount: 2 },
       expect.objectContaining({ __typename: "Agent", ref: "acme-platform/api-designer" }),
-      { __typename: "Tool", name: "Read", kind: "BUILTIN" },
+      { __typename: "AgentryTool", name: "Read", kind: "BUILTIN" },
     ]);
     expect(r.statements).toBe(4);
   });

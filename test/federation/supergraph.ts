@@ -4,6 +4,8 @@ import { createRequire } from "node:module";
 import { type CompositionResult, composeServices } from "@apollo/composition";
 import { type GraphQLSchema, parse } from "graphql";
 import { schema } from "../../src/graphql/schema.js";
+import { ownershipSchema } from "./ownership.js";
+import { projectsSchema } from "./projects.js";
 import { ratingsSchema } from "./ratings.js";
 
 // Both schemas are built by packages that vitest leaves to Node (Pothos, @apollo/subgraph), and
@@ -21,6 +23,8 @@ export async function serviceSdl(subgraph: GraphQLSchema): Promise<string> {
 /** What Agentry's `_service { sdl }` answers. */
 export const agentrySdl = () => serviceSdl(schema);
 export const ratingsSdl = () => serviceSdl(ratingsSchema());
+export const projectsSdl = () => serviceSdl(projectsSchema());
+export const ownershipSdl = () => serviceSdl(ownershipSchema());
 
 export async function composeSupergraph(
   urls: { agentry: string; ratings: string } = {
@@ -33,4 +37,35 @@ export async function composeSupergraph(
     { name: "agentry", url: urls.agentry, typeDefs: parse(sdl ?? (await agentrySdl())) },
     { name: "ratings", url: urls.ratings, typeDefs: parse(await ratingsSdl()) },
   ]);
+}
+
+export type SubgraphName = "agentry" | "ratings" | "projects" | "ownership";
+
+/** The subgraphs' definitions as `rover supergraph compose` is given them (their served SDL). */
+export async function serviceDefinitions(
+  urls: Partial<Record<SubgraphName, string>> = {},
+  sdl: Partial<Record<SubgraphName, string>> = {},
+): Promise<{ name: SubgraphName; url: string; typeDefs: import("graphql").DocumentNode }[]> {
+  const served: Record<SubgraphName, () => Promise<string>> = {
+    agentry: agentrySdl,
+    ratings: ratingsSdl,
+    projects: projectsSdl,
+    ownership: ownershipSdl,
+  };
+  const names: SubgraphName[] = ["agentry", "ratings", "projects", "ownership"];
+  return Promise.all(
+    names.map(async (name) => ({
+      name,
+      url: urls[name] ?? `http://${name}.test/graphql`,
+      typeDefs: parse(sdl[name] ?? (await served[name]())),
+    })),
+  );
+}
+
+/** Agentry, ratings, and the two subgraphs other teams write (projects.ts, ownership.ts). */
+export async function composeFour(
+  urls: Partial<Record<SubgraphName, string>> = {},
+  sdl: Partial<Record<SubgraphName, string>> = {},
+): Promise<CompositionResult> {
+  return composeServices(await serviceDefinitions(urls, sdl));
 }
