@@ -454,7 +454,17 @@ async function writeBatch(
     return { sourceId, agentIds: [] };
   }
 
-  const touched = { agents: new Set<string>(), skills: new Set<string>(), commands: new Set<string>() };
+  const touched = {
+    agents: new Set<string>(),
+    skills: new Set<string>(),
+    commands: new Set<string>(),
+    /** Agents retired or deleted: edges resolved to them by any step are matched again. */
+    goneAgents: new Set<number>(),
+    /** Declared names as written, of the batch's agents. */
+    aliases: [] as string[],
+    /** Plugin manifests' names, created, renamed (old and new) or deleted. */
+    plugins: new Set<string>(),
+  };
   const changedAgentIds: number[] = [];
 
   if (changed.length > 0) {
@@ -518,9 +528,12 @@ async function writeBatch(
         update ${sql.raw(`${kind}s`)} e set deleted_at = now()
           from unnest(${pgArray(rows.map((p) => fileId.get(p.path)!))}::bigint[], ${pgArray(rows.map((p) => p.def.name))}::text[]) as v(fid, name)
          where e.file_id = v.fid and e.name <> v.name and e.deleted_at is null
-        returning e.name`);
+        returning e.id, e.name`);
       // (A renamed agent keeps its file, hence its stem: only the old name needs resolving.)
-      for (const r of rowsOf<{ name: string }>(retired)) touched[`${kind}s`].add(r.name);
+      for (const r of rowsOf<{ id: unknown; name: string }>(retired)) {
+        touched[`${kind}s`].add(r.name);
+        if (kind === "agent") touched.goneAgents.add(Number(r.id));
+      }
     }
 
     const agentDefs = of("agent");
@@ -585,6 +598,15 @@ async function writeBatch(
     for (const p of of("skill")) touched.skills.add(p.def.name);
     for (const p of of("command")) touched.commands.add(p.def.name);
 
+    // A manifest created or renamed changes what `/<name>:cmd` means: its old and new names.
+    const manifests = changed.filter((p) => p.def.kind === "plugin");
+    if (manifests.length > 0) {
+      for (const p of manifests) touched.plugins.add(p.def.name);
+      const before = await tx.execute(
+        sql`select name from plugins where file_id = any(${pgArray(manifests.map((p) => fileId.get(p.path)!))}::bigint[])`,
+      );
+      for (const r of rowsOf<{ name: string }>(before)) touched.plugins.add(r.name);
+    }
     await bulkInsert(
       tx,
       "plugins",
@@ -615,7 +637,7 @@ async function writeBatch(
     );
 
     if (changedAgentIds.length > 0)
-      await writeAgentFacts(tx, sourceId, agentDefs, agentIdOf, changedAgentIds);
+      touched.aliases = await writeAgentFacts(tx, sourceId, agentDefs, agentIdOf, changedAgentIds);
   }
 
   if (deletedPaths.length > 0) {
@@ -631,13 +653,22 @@ async function writeBatch(
       [t.commands, touched.commands],
     ] as const) {
       // Agents are also referred to by file stem: both names must be resolved again.
-      const returning = table === t.agents ? sql`returning name, stem` : sql`returning name, name as stem`;
+      const returning =
+        table === t.agents ? sql`returning id, name, stem` : sql`returning id, name, name as stem`;
       const rows = await tx.execute(
         sql`update ${table} set deleted_at = now() where file_id = any(${pgArray(ids)}::bigint[]) and deleted_at is null ${returning}`,
       );
-      for (const r of rowsOf<{ name: string; stem: string }>(rows)) set.add(r.name).add(r.stem);
+      for (const r of rowsOf<{ id: unknown; name: string; stem: string }>(rows)) {
+        set.add(r.name).add(r.stem);
+        if (table === t.agents) touched.goneAgents.add(Number(r.id));
+      }
     }
-    await tx.update(t.plugins).set({ deletedAt: sql`now()` }).where(inArray(t.plugins.fileId, ids));
+    const plugins = await tx
+      .update(t.plugins)
+      .set({ deletedAt: sql`now()` })
+      .where(inArray(t.plugins.fileId, ids))
+      .returning({ name: t.plugins.name });
+    for (const r of plugins) touched.plugins.add(r.name);
     report.deleted.push(...deletedPaths);
   }
 
@@ -648,6 +679,9 @@ async function writeBatch(
     agentNames: [...touched.agents],
     skillNames: [...touched.skills],
     commandNames: [...touched.commands],
+    aliases: touched.aliases,
+    goneAgentIds: [...touched.goneAgents],
+    pluginNames: [...touched.plugins],
   });
   const [bumped] = await tx
     .update(t.sources)
@@ -671,11 +705,12 @@ async function writeAgentFacts(
   defs: readonly (Parsed & { def: MarkdownDefinition })[],
   agentIdOf: (p: Parsed) => number,
   ids: number[],
-): Promise<void> {
+): Promise<string[]> {
   for (const table of [
     "agent_tools",
     "agent_skills",
     "agent_commands",
+    "agent_aliases",
     "examples",
     "sections",
     "collaborations",
@@ -722,9 +757,14 @@ async function writeAgentFacts(
   const examples: Record<string, unknown>[] = [];
   const sections: Record<string, unknown>[] = [];
   const edges: Record<string, unknown>[] = [];
+  const aliases: Record<string, unknown>[] = [];
   for (const p of defs) {
     const d = p.def;
     const agent_id = agentIdOf(p);
+    // The declared name as written, where the catalog keeps its kebab-case form.
+    const declared = d.nameOrigin === "filename" ? null : d.source.frontmatter.data.name;
+    if (typeof declared === "string" && declared.trim() !== d.name && declared.trim() !== "")
+      aliases.push({ agent_id, alias: declared.trim() });
     d.tools.items.forEach((tool, i) => {
       tools.push({ agent_id, tool_id: toolId.get(tool.name)!, tier: tool.tier, position: i });
     });
@@ -775,6 +815,10 @@ async function writeAgentFacts(
         kind: c.kind,
         from_name: c.from,
         to_name: c.to,
+        from_text: c.fromText,
+        to_text: c.toText,
+        from_kind: c.fromKind,
+        to_kind: c.toKind,
         // The stating agent's own side is known now; the insert resolves the other.
         own_from: c.from === d.name ? agent_id : null,
         own_to: c.to === d.name ? agent_id : null,
@@ -859,6 +903,7 @@ async function writeAgentFacts(
     },
     sections,
   );
+  await bulkInsert(tx, "agent_aliases", { agent_id: "bigint", alias: "text" }, aliases);
   // Each edge is resolved as it is written: the batch's agents are in already, so an edge to
   // an agent of the same batch, or of an earlier one, needs no update afterwards (updating a
   // third of a million edges was the largest part of importing 100,000 agents).
@@ -871,6 +916,10 @@ async function writeAgentFacts(
       kind: "text",
       from_name: "text",
       to_name: "text",
+      from_text: "text",
+      to_text: "text",
+      from_kind: "text",
+      to_kind: "text",
       from_agent_id: "bigint",
       to_agent_id: "bigint",
       candidates: "text",
@@ -891,9 +940,12 @@ async function writeAgentFacts(
                         when v.own_to is null and mt.chosen is null and mt.n > 1 then mt.refs end`,
     },
     sql`join agents st on st.id = v.agent_id
-        left join lateral ${matchAgentName(sourceId, sql`v.from_name`, sql`st.namespace`)} mf on v.own_from is null
-        left join lateral ${matchAgentName(sourceId, sql`v.to_name`, sql`st.namespace`)} mt on v.own_to is null`,
+        left join lateral ${matchAgentName(sourceId, sql`v.from_name`, sql`st.namespace`, sql`v.from_text`, sql`v.agent_id`, sql`v.kind <> 'mention'`)} mf
+               on v.own_from is null and v.from_kind is null
+        left join lateral ${matchAgentName(sourceId, sql`v.to_name`, sql`st.namespace`, sql`v.to_text`, sql`v.agent_id`, sql`v.kind <> 'mention'`)} mt
+               on v.own_to is null and v.to_kind is null`,
     // The stating agent's own side, known before the statement.
     { own_from: "bigint", own_to: "bigint" },
   );
+  return aliases.map((a) => a.alias as string);
 }

@@ -113,6 +113,11 @@ export const agents = pgTable(
     name: text("name").notNull(),
     /** The file name without extension: bodies often mention agents by it. */
     stem: text("stem").notNull(),
+    /**
+     * The name without hyphens: a body's `tik-tok-strategist` (from "TikTok Strategist") means
+     * the catalog's `tiktok-strategist` (src/catalog/resolve.ts). Computed by the database.
+     */
+    flatName: text("flat_name").generatedAlwaysAs(sql`replace(name, '-', '')`),
     description: text("description"),
     modelRaw: text("model_raw"),
     modelFamily: text("model_family"),
@@ -137,6 +142,10 @@ export const agents = pgTable(
     index("agents_source_name").on(t.sourceId, t.name),
     index("agents_name").on(t.name),
     index("agents_stem").on(t.sourceId, t.stem),
+    index("agents_flat_name").on(t.sourceId, t.flatName),
+    // A name's last words, for "architect" meaning the only `…-architect` of a plugin: the
+    // reversed name, so that a suffix is a prefix an index range finds (byte order).
+    index("agents_name_suffix").on(t.sourceId, t.namespace, sql`reverse(${t.name}) collate "C"`),
     index("agents_model_family").on(t.modelFamily),
   ],
 );
@@ -202,6 +211,21 @@ export const commands = pgTable(
     uniqueIndex("commands_file_name").on(t.fileId, t.name),
     index("commands_source_ns_name").on(t.sourceId, t.namespace, t.name),
   ],
+);
+
+/**
+ * An agent's declared name as written where the catalog keeps another form: `TikTok
+ * Strategist` for `tik-tok-strategist`. A reference that writes the name so resolves to it.
+ */
+export const agentAliases = pgTable(
+  "agent_aliases",
+  {
+    agentId: id("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    alias: text("alias").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.agentId, t.alias] }), index("agent_aliases_alias").on(t.alias)],
 );
 
 /** Tool names are global: `Read` is the same tool in every source. */
@@ -313,6 +337,12 @@ export const collaborations = pgTable(
     kind: text("kind").notNull(), // handoff | peer | mention
     fromName: text("from_name").notNull(),
     toName: text("to_name").notNull(),
+    /** A side's name as written where it is not kebab-case ("TikTok Strategist"); else null. */
+    fromText: text("from_text"),
+    toText: text("to_text"),
+    /** "group" for a side that names a group of agents ("All Agents"): never resolved. Else null. */
+    fromKind: text("from_kind"),
+    toKind: text("to_kind"),
     fromAgentId: id("from_agent_id"),
     toAgentId: id("to_agent_id"),
     candidates: text("candidates").array(),
@@ -329,6 +359,16 @@ export const collaborations = pgTable(
     index("collaborations_to").on(t.toAgentId, t.kind),
     index("collaborations_source_to_name").on(t.sourceId, t.toName),
     index("collaborations_source_from_name").on(t.sourceId, t.fromName),
+    // For the resolver's steps after the stems (src/catalog/resolve.ts), which handoffs and
+    // peers take and mentions do not: an agent arriving finds the edges written for it.
+    index("collaborations_source_to_flat")
+      .on(t.sourceId, sql`replace(${t.toName}, '-', '')`)
+      .where(sql`kind <> 'mention'`),
+    index("collaborations_source_from_flat")
+      .on(t.sourceId, sql`replace(${t.fromName}, '-', '')`)
+      .where(sql`kind <> 'mention'`),
+    index("collaborations_source_to_text").on(t.sourceId, t.toText).where(sql`to_text is not null`),
+    index("collaborations_source_from_text").on(t.sourceId, t.fromText).where(sql`from_text is not null`),
   ],
 );
 
@@ -336,14 +376,19 @@ export const collaborations = pgTable(
 export const unresolvedReferences = pgView("unresolved_references", {
   sourceId: integer("source_id").notNull(),
   agentId: id("agent_id").notNull(),
-  kind: text("kind").notNull(), // collaborator | skill | command
+  kind: text("kind").notNull(), // collaborator | group | skill | command
   name: text("name").notNull(),
   candidates: text("candidates").array(),
   evidenceLine: integer("evidence_line"),
   evidenceText: text("evidence_text"),
 }).as(sql`
-  select c.source_id, c.agent_id, 'collaborator' as kind,
-         case when c.to_agent_id is null then c.to_name else c.from_name end as name,
+  select c.source_id, c.agent_id,
+         case when (case when c.to_agent_id is null then c.to_kind else c.from_kind end) = 'group'
+              then 'group' else 'collaborator' end as kind,
+         -- a group as written ("All Agents"), an agent by the name it is looked up by
+         case when c.to_agent_id is null
+              then case when c.to_kind = 'group' then coalesce(c.to_text, c.to_name) else c.to_name end
+              else case when c.from_kind = 'group' then coalesce(c.from_text, c.from_name) else c.from_name end end as name,
          c.candidates, c.evidence_line, c.evidence_text
     from collaborations c join agents a on a.id = c.agent_id and a.deleted_at is null
    where c.kind <> 'mention' and (c.to_agent_id is null or c.from_agent_id is null)
