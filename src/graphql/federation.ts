@@ -13,12 +13,16 @@
 import { decodeGlobalID } from "@pothos/plugin-relay";
 import DataLoader from "dataloader";
 import {
+  type FieldDefinitionNode,
   GraphQLError,
   type GraphQLNamedType,
   type GraphQLObjectType,
   type GraphQLResolveInfo,
   type GraphQLSchema,
+  type ObjectTypeDefinitionNode,
+  parse,
   valueFromASTUntyped,
+  visit,
 } from "graphql";
 import { getSkillsByRefs, getSourcesByNames, getToolsByNames } from "../catalog/reads/entities.js";
 import { type AgentSummary, getAgentsByRefs } from "../catalog/reads/index.js";
@@ -90,7 +94,8 @@ builder.asEntity(AgentRef, {
   key: [builder.selection<{ id: string }>("id"), builder.selection<{ ref: string }>("ref")],
   resolveReference: (key, ctx) => {
     // A ref that names no live agent answers a placeholder, not null (placeholders.ts).
-    if ("ref" in key && text(key.ref)) return agentByRef(ctx, key.ref).then((a) => a ?? placeholderAgent(key.ref));
+    if ("ref" in key && text(key.ref))
+      return agentByRef(ctx, key.ref).then((a) => a ?? placeholderAgent(key.ref));
     if ("id" in key && text(key.id)) return agentByGlobalId(ctx, key.id);
     return null;
   },
@@ -226,4 +231,47 @@ export function withoutFederation(subgraph: GraphQLSchema): GraphQLSchema {
     types: config.types.filter((type) => !PLUMBING_TYPES.has(type.name) && type !== query),
     directives: config.directives.filter((d) => SPECIFIED_DIRECTIVES.has(d.name)),
   });
+}
+
+/**
+ * Root fields the subgraph serves to its own clients but does not offer a supergraph:
+ * Relay's `node` and `nodes`. Two subgraphs that each resolve `Query.node` compose only when
+ * both mark it `@shareable` *and* their Node types overlap (SHAREABLE_HAS_MISMATCHED_RUNTIME_TYPES
+ * otherwise, test/federation/relay-subgraph.test.ts), and an entity interface `Node` would have
+ * to be defined, with every implementation, by one subgraph. So the supergraph's `node` belongs
+ * to a Relay subgraph of another team (or a gateway feature), which hands our global ids to us
+ * through Agent's `id` key; Agentry's own `node` answers clients that call it directly
+ * (docs/decisions/0020).
+ */
+export const DIRECT_ONLY_ROOT_FIELDS = new Set(["node", "nodes"]);
+
+/**
+ * Makes `_service { sdl }` answer the subgraph's SDL without DIRECT_ONLY_ROOT_FIELDS (the SDL
+ * is what gateways and `rover` compose; the fields stay in the schema the server executes).
+ */
+export function offerToSupergraph(subgraph: GraphQLSchema): GraphQLSchema {
+  const service = subgraph.getQueryType()?.getFields()._service;
+  const resolve = service?.resolve;
+  if (!service || !resolve) return subgraph;
+  const { sdl } = resolve(undefined, {}, undefined, undefined as never) as { sdl: string };
+  // Cut the fields out of the printed text (their definitions' spans, descriptions included),
+  // so that the rest reads exactly as printSubgraphSchema printed it.
+  const spans: [number, number][] = [];
+  visit(parse(sdl), {
+    ObjectTypeDefinition(node: ObjectTypeDefinitionNode) {
+      if (node.name.value !== "Query") return;
+      for (const field of node.fields ?? ([] as readonly FieldDefinitionNode[]))
+        if (DIRECT_ONLY_ROOT_FIELDS.has(field.name.value) && field.loc)
+          spans.push([field.loc.start, field.loc.end]);
+    },
+  });
+  let offered = sdl;
+  for (const [from, to] of spans.sort((a, b) => b[0] - a[0])) {
+    // The field's line and the blank line that separates it from the next one.
+    const lineStart = offered.lastIndexOf("\n", from - 1) + 1;
+    const next = offered.slice(to).match(/^[^\n]*\n(\s*\n)?/)?.[0].length ?? 0;
+    offered = offered.slice(0, lineStart) + offered.slice(to + next);
+  }
+  service.resolve = () => ({ sdl: offered });
+  return subgraph;
 }

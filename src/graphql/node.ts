@@ -70,8 +70,7 @@ builder.queryField("node", (t) =>
   t.field({
     type: NodeRef,
     nullable: true,
-    // Other Relay subgraphs define `node` too (docs/decisions/0020).
-    shareable: true,
+    // Not offered to a supergraph (federation.ts, DIRECT_ONLY_ROOT_FIELDS).
     description: "Any node by its global id; null for an id that names no live node.",
     args: {
       id: t.arg.id({ required: true, description: "A global id, as an object's `id` field gave it." }),
@@ -84,7 +83,6 @@ builder.queryField("nodes", (t) =>
   t.field({
     type: [NodeRef],
     nullable: { list: false, items: true },
-    shareable: true,
     listSize: { assumedSize: MAX_NODE_IDS },
     description: `Nodes by global id (at most ${MAX_NODE_IDS}), in the order asked; null for each id that names no live node.`,
     args: {

@@ -14,18 +14,26 @@ import "./queries.js";
 import "./node.js";
 import "./catalog-entities.js";
 import "./name-conflicts.js";
-import { FEDERATION_DIRECTIVES, FEDERATION_LINK, withoutFederation } from "./federation.js";
+import {
+  FEDERATION_DIRECTIVES,
+  FEDERATION_LINK,
+  offerToSupergraph,
+  withoutFederation,
+} from "./federation.js";
 
 /**
  * The schema the app serves: an Apollo Federation v2 subgraph (`_service { sdl }` and
- * `_entities`, see federation.ts), which is also the whole public API on its own.
+ * `_entities`, see federation.ts; its SDL leaves out `node`/`nodes`, offerToSupergraph), which
+ * is also the whole public API on its own.
  */
-export const schema = builder.toSubGraphSchema({
-  sortSchema: true,
-  linkUrl: FEDERATION_LINK,
-  // Named rather than discovered: discovery builds the whole schema a second time.
-  federationDirectives: FEDERATION_DIRECTIVES,
-});
+export const schema = offerToSupergraph(
+  builder.toSubGraphSchema({
+    sortSchema: true,
+    linkUrl: FEDERATION_LINK,
+    // Named rather than discovered: discovery builds the whole schema a second time.
+    federationDirectives: FEDERATION_DIRECTIVES,
+  }),
+);
 
 /** The public API without federation's plumbing types and fields (schema/schema.graphql). */
 export function apiSchema() {

@@ -3,13 +3,14 @@
 // to the nearest nullable field above it (docs/decisions/0020). Every field of Agent, and of
 // every type below it, must resolve on a placeholder without an error, or the error's null
 // would climb the same way. `agent(ref:)` and `node(id:)` still say the agent is not there.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importFiles } from "../../src/catalog/import.js";
 import { findDefinitionFiles } from "../../src/cli/files.js";
-import { EXAMPLES_DIR, loadExamplesIfEmpty } from "../../src/server/examples.js";
 import type { App } from "../../src/server/app.js";
+import { EXAMPLES_DIR, loadExamplesIfEmpty } from "../../src/server/examples.js";
 import { gql, testApp } from "../support/app.js";
 import { driverCases, type TestDatabase } from "../support/databases.js";
 import { servedSchema, walkFields } from "./schema-walk.js";
