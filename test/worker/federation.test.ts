@@ -25,8 +25,10 @@ describe.runIf(env)("the Worker as a federation subgraph", () => {
     expect(r.body.errors).toBeUndefined();
     const sdl: string = r.body.data._service.sdl;
     expect(sdl).toContain(
-      '@link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key", "@shareable"])',
+      '@link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@shareable", "@tag", "@cost", "@listSize"])',
     );
+    // node/nodes are Agentry's own, not offered to a supergraph (decision 0020).
+    expect(sdl).not.toMatch(/^\s+nodes?\(/m);
     expect(sdl).toContain('type Agent implements Node\n  @key(fields: "id")\n  @key(fields: "ref")');
     expect(sdl).toMatch(/type Skill\s+@key\(fields: "ref"\)/);
     expect(sdl).toMatch(/type AgentryTool\s+@key\(fields: "name"\)/);
@@ -50,10 +52,10 @@ describe.runIf(env)("the Worker as a federation subgraph", () => {
     ]);
   });
 
-  it("resolves a batch of every entity type, null for a reference to nothing", async () => {
+  it("resolves a batch of every entity type, a placeholder for an agent ref to nothing", async () => {
     const r = await gql(
       `query ($r: [_Any!]!) { _entities(representations: $r) { __typename
-        ... on Agent { ref } ... on Skill { ref } ... on AgentryTool { name } ... on AgentrySource { name } } }`,
+        ... on Agent { ref placeholder } ... on Skill { ref } ... on AgentryTool { name } ... on AgentrySource { name } } }`,
       {
         r: [
           { __typename: "Agent", ref: "community-agents/api-designer" },
@@ -66,11 +68,11 @@ describe.runIf(env)("the Worker as a federation subgraph", () => {
     );
     expect(r.body.errors).toBeUndefined();
     expect(r.body.data._entities).toEqual([
-      { __typename: "Agent", ref: "community-agents/api-designer" },
+      { __typename: "Agent", ref: "community-agents/api-designer", placeholder: false },
       { __typename: "Skill", ref: "acme-platform/release-checklist" },
       { __typename: "AgentryTool", name: "Read" },
       { __typename: "AgentrySource", name: "solo-dev" },
-      null,
+      { __typename: "Agent", ref: "acme-platform/nobody", placeholder: true },
     ]);
   });
 });
