@@ -401,3 +401,26 @@ export const unresolvedReferences = pgView("unresolved_references", {
     from agent_commands m join agents a on a.id = m.agent_id and a.deleted_at is null
    where m.command_id is null
 `);
+
+/**
+ * API keys (issue 16 point 2, docs/decisions/0022-api-keys.md). The id is the public part of
+ * the token (`agentry_<id>_<secret>`) and the row is found by it; only the SHA-256 of the
+ * secret is stored. `source` limits a key to one source (not a foreign key: a key may be made
+ * for a source before its first publish). A name is unique among live keys by convention
+ * (createKey refuses a duplicate; revoking a name held by two keys asks for the id), not by an
+ * index: doctor's list of unique indexes is the catalog's, not the keys'.
+ */
+export const apiKeys = pgTable("api_keys", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  /** What lists show of the token: `agentry_<id>`, never a character of the secret. */
+  prefix: text("prefix").notNull(),
+  /** Hex SHA-256 of the secret part. */
+  secretHash: text("secret_hash").notNull(),
+  scopes: text("scopes").array().notNull(),
+  source: text("source"),
+  createdAt: created(),
+  expiresAt: timestamp("expires_at", { withTimezone: true }),
+  revokedAt: timestamp("revoked_at", { withTimezone: true }),
+  lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+});

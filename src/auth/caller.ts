@@ -1,0 +1,39 @@
+// Who is calling (issue 16 points 2 and 3): nobody (`anonymous`, whose scopes the server's
+// read-access setting gives), an API key (./api-keys.ts), later a JWT. Every check of what a
+// caller may do goes through `can`, so the rules live in one place:
+//
+// - `admin` implies every scope;
+// - `publish:<s>` implies `read:<s>`;
+// - `read` is the public sources only: it implies no `read:<s>` (a private source needs its
+//   own scope), and `read:<s>` or `publish:<s>` do not imply `read` (a key made for one source
+//   reads that source; whether it also reads the public ones is the anonymous policy's call,
+//   which the server adds);
+// - a key limited to one source (`source`) holds nothing outside it, whatever its scopes say
+//   (createKey already refuses such scopes; this is the second lock).
+import { type Scope, scopeSource } from "./scopes.js";
+
+export type Caller =
+  | { kind: "anonymous"; scopes: readonly Scope[] }
+  | { kind: "key"; id: string; name: string; scopes: readonly Scope[]; source: string | null };
+// later: | { kind: "jwt"; subject: string; scopes: readonly Scope[] }
+
+export type KeyCaller = Extract<Caller, { kind: "key" }>;
+
+export const ANONYMOUS_PUBLIC: Caller = { kind: "anonymous", scopes: ["read"] };
+export const ANONYMOUS_NONE: Caller = { kind: "anonymous", scopes: [] };
+
+/** Whether the caller holds `scope`, directly or by implication. */
+export function can(caller: Caller, scope: Scope): boolean {
+  const limit = caller.kind === "key" ? caller.source : null;
+  if (limit !== null && scopeSource(scope) !== limit) return false;
+  const held = caller.scopes;
+  if (held.includes("admin")) return true;
+  if (held.includes(scope)) return true;
+  if (scope.startsWith("read:")) return held.includes(`publish:${scope.slice(5)}`);
+  return false;
+}
+
+/** Whether the caller may read `source`: its own scope, or `read` when the source is public. */
+export function canReadSource(caller: Caller, source: string, visibility: "public" | "private"): boolean {
+  return can(caller, `read:${source}`) || (visibility === "public" && can(caller, "read"));
+}
