@@ -14,6 +14,7 @@ import {
 } from "./catalog-commands.js";
 import { type DoctorFlags, doctorCommand } from "./doctor-command.js";
 import { findDefinitionFiles, readText, UsageError } from "./files.js";
+import { registerKeysCommand } from "./keys-command.js";
 import { isExplained, serveCommand } from "./serve-command.js";
 import { type Output, validate } from "./validate.js";
 
@@ -130,6 +131,8 @@ export function buildProgram(): Command {
     .action(async (opts: { port?: number; host?: string; examples: boolean; databaseUrl?: string }) => {
       await serveCommand(opts);
     });
+
+  registerKeysCommand(program, io, databaseOption);
 
   return program;
 }
