@@ -269,7 +269,20 @@ const httpEnvSchema = z.object({
   AGENTRY_MAX_QUEUED_REQUESTS: z.coerce.number().int().min(0).max(10_000).optional(),
   /** Longest a GraphQL request waits for a slot before it is refused the same way. */
   AGENTRY_MAX_QUEUE_WAIT_MS: z.coerce.number().int().min(1).max(120_000).optional(),
+  /** Limits per caller (src/server/rate-limit.ts): on by default. */
+  AGENTRY_RATE_LIMIT: onOff.optional(),
+  /** A caller's points per minute; a query costs its complexity (query-budget.ts). */
+  AGENTRY_RATE_LIMIT_POINTS: z.coerce.number().int().min(1).max(1_000_000_000).optional(),
+  /** Node: the caller is X-Forwarded-For's first hop, not the socket's address (behind a proxy). */
+  AGENTRY_TRUST_PROXY: onOff.optional(),
 });
+
+/**
+ * 500,000 points a minute: GraphiQL's start (introspection, 2,000) and every README example
+ * once (249,826) take half; a script looping the most expensive query allowed (100,000) is
+ * refused from its 6th request on. Measured in docs/decisions/0021-rate-limits.md.
+ */
+export const DEFAULT_RATE_LIMIT_POINTS = 500_000;
 
 export interface HttpConfig {
   maxBodyBytes: number;
@@ -279,6 +292,8 @@ export interface HttpConfig {
   metrics: boolean;
   jit: boolean;
   admission: { concurrent: number; queued: number; maxWaitMs: number };
+  rateLimit: { enabled: boolean; pointsPerMinute: number };
+  trustProxy: boolean;
 }
 
 /** What the HTTP surface exposes, and its limits; every switch on by default (a public read API). */
@@ -304,5 +319,10 @@ export function readHttpConfig(env: Record<string, string | undefined>): HttpCon
       queued: e.AGENTRY_MAX_QUEUED_REQUESTS ?? 32,
       maxWaitMs: e.AGENTRY_MAX_QUEUE_WAIT_MS ?? 5000,
     },
+    rateLimit: {
+      enabled: isOn(e.AGENTRY_RATE_LIMIT, true),
+      pointsPerMinute: e.AGENTRY_RATE_LIMIT_POINTS ?? DEFAULT_RATE_LIMIT_POINTS,
+    },
+    trustProxy: isOn(e.AGENTRY_TRUST_PROXY, false),
   };
 }

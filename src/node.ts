@@ -1,6 +1,6 @@
 // The Node entry: reads the environment into the typed config, opens and migrates the
 // database, loads the example catalog on first start, and serves the app over HTTP.
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage } from "node:http";
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { createServerAdapter } from "@whatwg-node/server";
 import { createGraphCache } from "./cache/index.js";
@@ -11,6 +11,7 @@ import { readCacheConfig, readCorsConfig, readHttpConfig, readServerConfig } fro
 import { type App, consoleLogger, createApp, type Logger } from "./server/app.js";
 import { loadExamplesIfEmpty } from "./server/examples.js";
 import { jitPlugin } from "./server/jit.js";
+import { createRateLimitBackend } from "./server/rate-limit.js";
 
 export interface ServeOptions {
   env?: Record<string, string | undefined>;
@@ -33,7 +34,12 @@ export async function serve(options: ServeOptions = {}): Promise<{ url: string; 
   }
   await preloadResilience();
   const app = createNodeApp(database, options.env ?? process.env, logger);
-  const server = createServer(createServerAdapter((request: Request) => app.fetch(request)));
+  // The socket's address is the caller (./server/rate-limit.ts callerKey).
+  const server = createServer(
+    createServerAdapter<{ req: IncomingMessage }>((request: Request, context) =>
+      app.fetch(request, undefined, { address: context.req?.socket.remoteAddress ?? null }),
+    ),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, resolve);
@@ -80,6 +86,7 @@ export function createNodeApp(
     http,
     graphiql: { render: renderGraphiQL },
     plugins: http.jit ? [jitPlugin()] : [],
+    rateLimit: createRateLimitBackend(env, logger.error),
   });
 }
 

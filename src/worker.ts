@@ -19,6 +19,7 @@ import {
 } from "./config.js";
 import { type App, consoleLogger, createApp } from "./server/app.js";
 import { decorate, requestIdOf } from "./server/http-headers.js";
+import { createRateLimitBackend } from "./server/rate-limit.js";
 export interface Env {
   DATABASE_URL?: string;
   AGENTRY_DB_DRIVER?: string;
@@ -34,6 +35,8 @@ export interface Env {
   AGENTRY_CACHE_PREFIX?: string;
   AGENTRY_CORS_ORIGINS?: string;
   AGENTRY_CORS_MAX_AGE_SECONDS?: string;
+  AGENTRY_RATE_LIMIT?: string;
+  AGENTRY_RATE_LIMIT_POINTS?: string;
   /** Workers static assets: GraphiQL's page with its scripts inline (no CDN). */
   ASSETS?: { fetch(request: Request): Promise<Response> };
 }
@@ -79,6 +82,8 @@ async function buildApp(env: Env): Promise<App> {
     cors,
     http,
     admission: false,
+    // Upstash when bound: one budget for every isolate; otherwise one per isolate.
+    rateLimit: createRateLimitBackend(strings, consoleLogger.error),
     ...(connect ? { connect } : {}),
   });
 }
@@ -159,7 +164,8 @@ export default {
       );
       return decorate(request, response, requestId, corsOf(env));
     }
-    return app.fetch(request, ctx);
+    // Cloudflare sets CF-Connecting-IP to the client's address; a client cannot set it.
+    return app.fetch(request, ctx, { address: request.headers.get("cf-connecting-ip") });
   },
 };
 

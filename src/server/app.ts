@@ -24,6 +24,15 @@ import { EXAMPLE_OPERATIONS } from "./example-operations.js";
 import { decorate, preflightResponse, requestIdOf } from "./http-headers.js";
 import { limitsPlugins } from "./limits-plugin.js";
 import { metricsText } from "./metrics.js";
+import {
+  callerKey,
+  isLimited,
+  type RateCharge,
+  type RateLimitBackend,
+  rateLimitedError,
+  rateLimitedResponse,
+  rateLimitHeaders,
+} from "./rate-limit.js";
 import { checkReadiness } from "./readiness.js";
 import { readGraphQLBody } from "./request-body.js";
 import { cachedGraphResponse } from "./response-cache.js";
@@ -65,6 +74,17 @@ export interface AppOptions {
    * request reads through `database.db`.
    */
   connect?: () => Promise<RequestConnection>;
+  /**
+   * Limits per caller (./rate-limit.ts): the entries pass the backend their environment names
+   * (createRateLimitBackend: Upstash or in process, on unless AGENTRY_RATE_LIMIT=off); omitted
+   * or false: none (apps composed by hand, in tests).
+   */
+  rateLimit?: RateLimitBackend | null | false;
+}
+
+/** What the app knows of the client beyond the request: the socket's address (Node). */
+export interface Peer {
+  address?: string | null;
 }
 
 export interface RequestConnection {
@@ -82,6 +102,8 @@ interface RequestScope {
   signal: AbortSignal;
   /** A POST's parameters, read and checked by ./request-body.ts: Yoga does not parse again. */
   params: GraphQLParams | null;
+  /** The caller and what it was charged (null: not limited). */
+  rate: RateCharge | null;
 }
 
 export interface App {
@@ -91,7 +113,11 @@ export interface App {
    * The whole HTTP surface: /graphql, /healthz, /readyz, /metrics. `waitUntil` (the Worker's)
    * lets a request's connection close after its response is sent.
    */
-  fetch(request: Request, lifetime?: { waitUntil(promise: Promise<unknown>): void }): Promise<Response>;
+  fetch(
+    request: Request,
+    lifetime?: { waitUntil(promise: Promise<unknown>): void },
+    peer?: Peer,
+  ): Promise<Response>;
 }
 
 /**
@@ -122,6 +148,23 @@ export function createApp(options: AppOptions): App {
   const http = options.http ?? readHttpConfig({});
   const requestTimeoutMs = options.requestTimeoutMs ?? http.requestTimeoutMs;
   const admission = options.admission === false ? null : new Admission(http.admission);
+  const limiter = options.rateLimit || null;
+  /** Each operation's cost, measured once by the limits plugin, by its request. */
+  const costs = new WeakMap<Request, number>();
+
+  // The rest of a request's cost (it paid 1 at the door), charged after the limits passed and
+  // before anything runs: a refused request runs no resolver, so no SQL.
+  const rateLimitPlugin: Plugin<GraphQLContext> = {
+    async onExecute({ args, setResultAndStopExecution }) {
+      const context = args.contextValue as unknown as { rate?: RateCharge | null; request?: Request };
+      const rate = context.rate;
+      const cost = context.request ? costs.get(context.request) : undefined;
+      if (!limiter || !rate || cost === undefined || cost <= 1) return;
+      const decision = await limiter.charge(rate.key, cost - 1);
+      rate.decision = decision;
+      if (!decision.allowed) setResultAndStopExecution({ errors: [rateLimitedError(decision, cost)] });
+    },
+  };
 
   // Errors Yoga logs itself (whatever its maskError replaced) that were logged already, here
   // with their request id, or that are the client's: Yoga logged each unexpected execution
@@ -197,12 +240,13 @@ export function createApp(options: AppOptions): App {
       errorCache: new LRUCache<string, object>({ max: 128 }),
       validationCache: new LRUCache<string, typeof validate>({ max: 128 }),
     },
-    context: ({ db, requestId, graphCache, signal }) => ({ db, requestId, graphCache, signal }),
+    context: ({ db, requestId, graphCache, signal, rate }) => ({ db, requestId, graphCache, signal, rate }),
     plugins: [
       parsedBodyPlugin,
       // A GET runs a query only with a header a cross-site page cannot send without a preflight.
       useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
-      ...(limitsPlugins() as Plugin<GraphQLContext>[]),
+      ...(limitsPlugins({ onCost: (request, cost) => costs.set(request, cost) }) as Plugin<GraphQLContext>[]),
+      rateLimitPlugin,
       ...(http.introspection ? [] : [introspectionOff as Plugin<GraphQLContext>]),
       requestIdPlugin,
       ...((options.plugins ?? []) as Plugin<GraphQLContext>[]),
@@ -252,6 +296,12 @@ export function createApp(options: AppOptions): App {
     }
     // Not Response.redirect: its headers are immutable.
     if (url.pathname === "/") return new Response(null, { status: 302, headers: { location: "/graphql" } });
+    // Every GraphQL request pays 1 point first, before its body is read: garbage too.
+    if (scope.rate && limiter) {
+      const decision = await limiter.charge(scope.rate.key, 1);
+      scope.rate.decision = decision;
+      if (!decision.allowed) return rateLimitedResponse(decision, 1);
+    }
     let params: GraphQLParams | null = null;
     if (url.pathname === "/graphql" && request.method === "POST") {
       const body = await readGraphQLBody(request, http.maxBodyBytes);
@@ -279,18 +329,22 @@ export function createApp(options: AppOptions): App {
   return {
     yoga,
     graphCache,
-    async fetch(request, lifetime) {
+    async fetch(request, lifetime, peer) {
       const requestId = requestIdOf(request);
       if (request.method === "OPTIONS")
         return decorate(request, preflightResponse(request, cors), requestId, cors);
       let connection: RequestConnection | null = null;
       let response: Response;
       const signal = AbortSignal.any([request.signal, AbortSignal.timeout(requestTimeoutMs)]);
+      const rate: RateCharge | null =
+        limiter && isLimited(request, new URL(request.url))
+          ? { key: callerKey(request, peer, http.trustProxy), decision: null }
+          : null;
       try {
         connection = options.connect ? await options.connect() : null;
         const db = connection?.db ?? database.db;
         response = await requestIds.run(requestId, () =>
-          route(request, { requestId, db, graphCache, signal }),
+          route(request, { requestId, db, graphCache, signal, rate }),
         );
       } catch (e) {
         if (signal.aborted) {
@@ -334,7 +388,26 @@ export function createApp(options: AppOptions): App {
           else await closing;
         }
       }
-      return decorate(request, response, requestId, cors);
+      return withRateHeaders(decorate(request, response, requestId, cors), rate);
     },
   };
+}
+
+/** The caller's budget on every limited answer, refused or not, readable by browser pages. */
+function withRateHeaders(response: Response, rate: RateCharge | null): Response {
+  if (!rate?.decision) return response;
+  const set = (headers: Headers) => {
+    for (const [name, value] of Object.entries(rateLimitHeaders(rate.decision!))) headers.set(name, value);
+    const exposed = headers.get("access-control-expose-headers");
+    if (exposed)
+      headers.set("access-control-expose-headers", `${exposed}, RateLimit, RateLimit-Policy, Retry-After`);
+  };
+  try {
+    set(response.headers);
+    return response;
+  } catch {
+    const copy = new Response(response.body, response);
+    set(copy.headers);
+    return copy;
+  }
 }

@@ -46,15 +46,18 @@ function badInput(field: string, issues: InputIssue[]): GraphQLError {
   });
 }
 
-/** The request limits, as errors thrown before parsing, at parsing and before validation. */
+/**
+ * The request limits, as errors thrown before parsing, at parsing and before validation; the
+ * operation's tally when it passes (the rate limit charges its cost: ./rate-limit.ts).
+ */
 export function checkOperation(
   schema: GraphQLSchema,
   document: DocumentNode,
   operationName: string | null | undefined,
   rawVariables: Record<string, unknown> | null | undefined,
-): void {
+): Tally | null {
   const operation = selectOperation(document, operationName);
-  if (!operation) return; // graphql-js refuses it (no such operation, or several unnamed)
+  if (!operation) return null; // graphql-js refuses it (no such operation, or several unnamed)
   // graphql-js answered "Schema is not configured to execute mutation operation." as HTTP 200
   // without a code.
   if (!schema.getRootType(operation.operation))
@@ -75,9 +78,15 @@ export function checkOperation(
       throw tooComplex(limit, max, asked, `query ${limit} ${asked} exceeds the limit of ${max}`);
   }
   if (input) throw input;
+  return tally;
 }
 
-export function limitsPlugin(): Plugin {
+export interface LimitsPluginOptions {
+  /** The cost of each operation that passed, with its request (the rate limit charges it). */
+  onCost?: (request: Request, cost: number) => void;
+}
+
+export function limitsPlugin(options: LimitsPluginOptions = {}): Plugin {
   return {
     onParams({ params }) {
       const length = typeof params.query === "string" ? params.query.length : 0;
@@ -110,16 +119,18 @@ export function limitsPlugin(): Plugin {
     },
     onValidate({ params, context }) {
       const request = (context as { params?: { operationName?: string | null; variables?: unknown } }).params;
-      checkOperation(
+      const tally = checkOperation(
         params.schema,
         params.documentAST,
         request?.operationName,
         (request?.variables ?? null) as Record<string, unknown> | null,
       );
+      const http = (context as { request?: Request }).request;
+      if (tally && http) options.onCost?.(http, tally.cost);
     },
   };
 }
 
-export function limitsPlugins(): Plugin[] {
-  return [limitsPlugin()];
+export function limitsPlugins(options: LimitsPluginOptions = {}): Plugin[] {
+  return [limitsPlugin(options)];
 }

@@ -50,9 +50,12 @@ describe("response headers on Node", () => {
     expect(off.headers.get("x-agentry-cache")).toBeNull();
     const expected = {
       "access-control-allow-origin": "*",
-      "access-control-expose-headers": "x-request-id",
+      "access-control-expose-headers": "x-request-id, RateLimit, RateLimit-Policy, Retry-After",
       "content-length": "<n>",
       "content-type": "application/graphql-response+json; charset=utf-8",
+      // npm start limits each caller (decision 0021), a cache hit too.
+      ratelimit: '"per-caller";r=<n>;t=<n>',
+      "ratelimit-policy": '"per-caller";q=500000;w=60',
       "x-request-id": "<id>",
       ...SECURITY_HEADERS,
     };

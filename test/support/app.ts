@@ -1,9 +1,9 @@
 // The API as a client sees it: requests through the app's fetch (no socket) or over HTTP.
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createServerAdapter } from "@whatwg-node/server";
 import type { Database } from "../../src/catalog/database.js";
-import { type App, createApp, type Logger } from "../../src/server/app.js";
+import { type App, type AppOptions, createApp, type Logger, type Peer } from "../../src/server/app.js";
 import { jitPlugin } from "../../src/server/jit.js";
 
 export interface CapturedLogger extends Logger {
@@ -19,9 +19,17 @@ export function captureLogger(): CapturedLogger {
   };
 }
 
-/** The app as `npm start` builds it (graphql-jit included), minus GraphiQL and the cache. */
-export function testApp(database: Database, logger: Logger = captureLogger()): App {
-  return createApp({ database, logger, plugins: [jitPlugin()] });
+/**
+ * The app as `npm start` builds it (graphql-jit included), minus GraphiQL, the cache and the
+ * rate limit (tests fire thousands of requests from one address; test/server/rate-limit*
+ * test the limit, which src/node.ts turns on by default). `rateLimit` turns one on.
+ */
+export function testApp(
+  database: Database,
+  logger: Logger = captureLogger(),
+  options: Pick<AppOptions, "rateLimit" | "http"> = {},
+): App {
+  return createApp({ database, logger, plugins: [jitPlugin()], rateLimit: false, ...options });
 }
 
 export interface GqlResult<T = Record<string, unknown>> {
@@ -59,7 +67,12 @@ export async function gql<T = Record<string, unknown>>(
 
 /** Serves the app on an ephemeral loopback port. */
 export async function listen(app: App): Promise<{ url: string; server: Server; close(): Promise<void> }> {
-  const server = createServer(createServerAdapter((request: Request) => app.fetch(request)));
+  // As src/node.ts: the socket's address is the caller.
+  const server = createServer(
+    createServerAdapter<{ req: IncomingMessage }>((request: Request, context) =>
+      app.fetch(request, undefined, { address: context.req?.socket.remoteAddress ?? null } satisfies Peer),
+    ),
+  );
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {

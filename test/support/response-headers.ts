@@ -11,6 +11,8 @@ export function headerProfile(headers: Headers): Record<string, string> {
     if (IGNORED.has(key)) return;
     if (key === "x-request-id") out[key] = /^[\w.-]{1,100}$/.test(value) ? "<id>" : value;
     else if (key === "content-length") out[key] = /^\d+$/.test(value) ? "<n>" : value;
+    // The caller's points left and the seconds to its window's end (src/server/rate-limit.ts).
+    else if (key === "ratelimit") out[key] = value.replace(/;r=\d+;t=\d+$/, ";r=<n>;t=<n>");
     else out[key] = value;
   });
   return out;

@@ -48,11 +48,16 @@ class HttpError extends Error {
 function toCommand(value: unknown): Command {
   if (!Array.isArray(value) || value.length === 0)
     throw new HttpError(400, "a command must be a non-empty array");
-  return value.map((arg) => {
+  const command = value.map((arg) => {
     if (typeof arg === "string") return arg;
     if (typeof arg === "number" || typeof arg === "boolean") return String(arg);
     throw new HttpError(400, "command arguments must be strings or numbers");
   });
+  // @upstash/ratelimit's scripts start `#!lua flags=allow-key-locking`, a flag Upstash knows
+  // and Redis 7 refuses ("Unexpected flag in script shebang"): the script runs the same without.
+  if (command[0]?.toLowerCase() === "eval" && command[1])
+    command[1] = command[1].replace(/^#!lua flags=allow-key-locking\n/, "");
+  return command;
 }
 
 // Bulk strings arrive as Buffers (type mapping below) so binary values survive base64.
