@@ -74,6 +74,9 @@ const LIGHT = "{ sources(first: 1) { totalCount } }";
 const server = await startServer("agentry", "bench/servers/agentry.ts", {
   DATABASE_URL: args.database,
   AGENTRY_CACHE: "off",
+  // A burst from one address: the per-caller limit (decision 0021) would answer it 429 after
+  // 5 requests; this measures admission control under the burst.
+  AGENTRY_RATE_LIMIT: "off",
 });
 const graphql = `${server.url}/graphql`;
 

@@ -184,7 +184,9 @@ const SERVER_FILES: Record<string, string> = {
   peer: "bench/peers/postgraphile.ts",
 };
 function serverEnv(key: string, url: string): Record<string, string> {
-  const env: Record<string, string> = { DATABASE_URL: url, AGENTRY_EXAMPLES: "0" };
+  // The benchmark is one caller looping queries: the per-caller limit (decision 0021) would
+  // refuse it within seconds, and it measures the work, not the limit.
+  const env: Record<string, string> = { DATABASE_URL: url, AGENTRY_EXAMPLES: "0", AGENTRY_RATE_LIMIT: "off" };
   if (key === "agentry-uncached") env.AGENTRY_CACHE = "off";
   return env;
 }
