@@ -180,20 +180,26 @@ export function matchAgentName(
                    and reverse(u.name) collate "C" < (reverse('-' || ${name}) || chr(1114111)) collate "C"`,
              )}) end) as chosen,
            x.refs
-      from (select count(distinct m.name) as n,
+      from (select count(m.id) as n,
                    coalesce(
-                     (array_agg(m.id order by m.path collate "C") filter (where m.name = ${name}))[1],
-                     case when count(distinct m.name) filter (where m.namespace = ${ns}) = 1
-                          then (array_agg(m.id order by m.path collate "C") filter (where m.namespace = ${ns}))[1] end,
-                     case when count(distinct m.name) = 1 then (array_agg(m.id order by m.path collate "C"))[1] end
+                     (array_agg(m.id) filter (where m.name = ${name}))[1],
+                     case when count(m.id) filter (where m.namespace = ${ns}) = 1
+                          then (array_agg(m.id) filter (where m.namespace = ${ns}))[1] end,
+                     case when count(m.id) = 1 then (array_agg(m.id))[1] end
                    ) as chosen,
-                   array_agg(distinct s.name || '/' || m.name) filter (where m.id is not null) as refs
-              from (select a1.id, a1.name, a1.namespace, a1.source_id, f1.path from agents a1 join files f1 on f1.id = a1.file_id
-                     where a1.source_id = ${sourceId} and a1.deleted_at is null and a1.name = ${name}
-                    union
-                    select a2.id, a2.name, a2.namespace, a2.source_id, f2.path from agents a2 join files f2 on f2.id = a2.file_id
-                     where a2.source_id = ${sourceId} and a2.deleted_at is null and a2.stem = ${name}) m
-              left join sources s on s.id = m.source_id) x)`;
+                   array_agg((select s.name from sources s where s.id = m.source_id) || '/' || m.name) as refs
+              -- One row per name, the file whose path sorts first, in name order: one sort
+              -- per call. (Ordered and distinct aggregates here cost a sort each, eight per
+              -- call and two calls per edge: the corpus import ran 25-40 % slower.)
+              from (select distinct on (u.name) u.id, u.name, u.namespace, u.source_id
+                      from (select a1.id, a1.name, a1.namespace, a1.source_id, a1.file_id from agents a1
+                             where a1.source_id = ${sourceId} and a1.deleted_at is null and a1.name = ${name}
+                            -- All: the distinct on below drops an agent found by name and stem.
+                            union all
+                            select a2.id, a2.name, a2.namespace, a2.source_id, a2.file_id from agents a2
+                             where a2.source_id = ${sourceId} and a2.deleted_at is null and a2.stem = ${name}) u
+                      join files f on f.id = u.file_id
+                     order by u.name, f.path collate "C") m) x)`;
 }
 
 /**
