@@ -88,7 +88,10 @@ const revisionNumber = z.number().int().min(1);
 AgentRef.implement({
   description: "An agent definition: what its file says, as of its current revision.",
   fields: (t) => ({
-    ref: t.exposeString("ref", { description: "`source/name`: stable, unique across the catalog." }),
+    ref: t.exposeString("ref", {
+      description:
+        "`source/name`: stable, and unique across the catalog except in a name conflict (two files of a source declaring one name), where it names the file whose path sorts first: see `conflicts`.",
+    }),
     name: t.exposeString("name", {
       description:
         "The frontmatter's `name`, normalized to kebab-case (`TikTok Strategist` is `tiktok-strategist`).",
