@@ -1,5 +1,6 @@
 // What every resolver receives. The GraphQL layer sees the catalog only through an Executor
 // (a drizzle database); it never imports a driver.
+import type { Caller } from "../auth/caller.js";
 import type { GraphCache } from "../cache/graph-cache.js";
 import type { Executor } from "../catalog/database.js";
 
@@ -14,4 +15,9 @@ export interface GraphQLContext {
    * started for this request should not start.
    */
   signal: AbortSignal;
+  /**
+   * Who is calling (src/auth): set by the app for every request before anything runs. What it
+   * may do is asked of `can()` (src/auth/caller.ts), never of its fields.
+   */
+  caller: Caller;
 }

@@ -11,6 +11,7 @@ import {
   type YogaServerInstance,
 } from "graphql-yoga";
 import { LRUCache } from "lru-cache";
+import { ANONYMOUS_PUBLIC, type Caller } from "../auth/caller.js";
 import type { GraphCache } from "../cache/graph-cache.js";
 import { ResilientStore } from "../cache/resilient.js";
 import type { Database, Executor } from "../catalog/database.js";
@@ -104,6 +105,8 @@ interface RequestScope {
   params: GraphQLParams | null;
   /** The caller and what it was charged (null: not limited). */
   rate: RateCharge | null;
+  /** Who is calling (src/auth). */
+  caller: Caller;
 }
 
 export interface App {
@@ -240,7 +243,14 @@ export function createApp(options: AppOptions): App {
       errorCache: new LRUCache<string, object>({ max: 128 }),
       validationCache: new LRUCache<string, typeof validate>({ max: 128 }),
     },
-    context: ({ db, requestId, graphCache, signal, rate }) => ({ db, requestId, graphCache, signal, rate }),
+    context: ({ db, requestId, graphCache, signal, rate, caller }) => ({
+      db,
+      requestId,
+      graphCache,
+      signal,
+      rate,
+      caller,
+    }),
     plugins: [
       parsedBodyPlugin,
       // A GET runs a query only with a header a cross-site page cannot send without a preflight.
@@ -343,8 +353,10 @@ export function createApp(options: AppOptions): App {
       try {
         connection = options.connect ? await options.connect() : null;
         const db = connection?.db ?? database.db;
+        // Anonymous with public read until bearer authentication lands (issue 16 point 2).
+        const caller: Caller = ANONYMOUS_PUBLIC;
         response = await requestIds.run(requestId, () =>
-          route(request, { requestId, db, graphCache, signal, rate }),
+          route(request, { requestId, db, graphCache, signal, rate, caller }),
         );
       } catch (e) {
         if (signal.aborted) {
