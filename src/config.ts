@@ -326,3 +326,187 @@ export function readHttpConfig(env: Record<string, string | undefined>): HttpCon
     trustProxy: isOn(e.AGENTRY_TRUST_PROXY, false),
   };
 }
+
+/** Signature algorithms a JWT may use: asymmetric only (never `none`, never HS*). */
+export const JWT_ALGORITHMS = [
+  "RS256",
+  "RS384",
+  "RS512",
+  "PS256",
+  "PS384",
+  "PS512",
+  "ES256",
+  "ES384",
+  "ES512",
+  "EdDSA",
+  "Ed25519",
+] as const;
+export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
+
+/** Seconds of clock skew a JWT's exp/nbf/iat may have, at most (AGENTRY_JWT_CLOCK_TOLERANCE). */
+export const MAX_JWT_CLOCK_TOLERANCE_SECONDS = 300;
+
+const authEnvSchema = z.object({
+  /** `public`: anonymous callers read public sources; `token`: anonymous callers hold nothing. */
+  AGENTRY_READ_ACCESS: z.enum(["public", "token"]).optional(),
+  AGENTRY_JWT_JWKS_URL: z.string().trim().optional(),
+  AGENTRY_JWT_PUBLIC_KEY: z.string().trim().optional(),
+  AGENTRY_JWT_ALGORITHMS: z.string().trim().optional(),
+  AGENTRY_JWT_ISSUER: z.string().trim().optional(),
+  AGENTRY_JWT_AUDIENCE: z.string().trim().optional(),
+  AGENTRY_JWT_CLOCK_TOLERANCE: z.coerce
+    .number({ error: `seconds, 0 to ${MAX_JWT_CLOCK_TOLERANCE_SECONDS}` })
+    .int(`seconds, 0 to ${MAX_JWT_CLOCK_TOLERANCE_SECONDS}`)
+    .min(0, `seconds, 0 to ${MAX_JWT_CLOCK_TOLERANCE_SECONDS}`)
+    .max(MAX_JWT_CLOCK_TOLERANCE_SECONDS, `seconds, 0 to ${MAX_JWT_CLOCK_TOLERANCE_SECONDS}`)
+    .optional(),
+  AGENTRY_JWT_SCOPES_CLAIM: z
+    .string()
+    .trim()
+    .regex(/^[\x21-\x7e]{1,200}$/, "a claim name: 1 to 200 printable characters, no spaces")
+    .optional(),
+  AGENTRY_JWT_JWKS_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).optional(),
+});
+
+export interface JwtConfig {
+  /** Where the identity provider's public keys come from. */
+  keys:
+    | { kind: "jwks"; url: string; timeoutMs: number }
+    /** A PEM SPKI public key, a public JWK or a JWK set, as JSON; checked here, imported by src/auth/jwt.ts. */
+    | { kind: "static"; format: "pem" | "jwk" | "jwks"; value: string };
+  algorithms: JwtAlgorithm[];
+  issuer: string;
+  audience: string[];
+  clockToleranceSeconds: number;
+  scopesClaim: string;
+}
+
+export interface AuthConfig {
+  readAccess: "public" | "token";
+  /** null: JWTs are not accepted (API keys only). */
+  jwt: JwtConfig | null;
+}
+
+/**
+ * Who may call (src/auth/authenticate.ts): the anonymous policy, and the identity provider whose
+ * JWTs are accepted when AGENTRY_JWT_JWKS_URL or AGENTRY_JWT_PUBLIC_KEY is set. Messages name
+ * the variable and never quote a key.
+ */
+export function readAuthConfig(env: Record<string, string | undefined>): AuthConfig {
+  const parsed = authEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const msg = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new ConfigError(`invalid configuration: ${msg}`);
+  }
+  const e = parsed.data;
+  const fail = (message: string): never => {
+    throw new ConfigError(`invalid configuration: ${message}`);
+  };
+  const readAccess = e.AGENTRY_READ_ACCESS ?? "public";
+  const url = e.AGENTRY_JWT_JWKS_URL || null;
+  const key = e.AGENTRY_JWT_PUBLIC_KEY || null;
+  if (!url && !key) {
+    const stray = (
+      [
+        "AGENTRY_JWT_ALGORITHMS",
+        "AGENTRY_JWT_ISSUER",
+        "AGENTRY_JWT_AUDIENCE",
+        "AGENTRY_JWT_CLOCK_TOLERANCE",
+        "AGENTRY_JWT_SCOPES_CLAIM",
+        "AGENTRY_JWT_JWKS_TIMEOUT_MS",
+      ] as const
+    ).find((name) => e[name] !== undefined && e[name] !== "");
+    if (stray)
+      fail(`${stray} is set but JWTs are off: set AGENTRY_JWT_JWKS_URL or AGENTRY_JWT_PUBLIC_KEY as well`);
+    return { readAccess, jwt: null };
+  }
+  if (url && key) fail("set AGENTRY_JWT_JWKS_URL or AGENTRY_JWT_PUBLIC_KEY, not both");
+  let keys: JwtConfig["keys"];
+  if (url) {
+    let parsedUrl: URL | null = null;
+    try {
+      parsedUrl = new URL(url);
+    } catch {}
+    const loopback =
+      parsedUrl !== null && ["localhost", "127.0.0.1", "[::1]"].includes(parsedUrl.hostname.toLowerCase());
+    // Keys fetched over plain HTTP could be swapped on the way: anyone on the path could mint
+    // tokens. Plain HTTP is allowed to this machine only (a local identity provider, tests).
+    if (!parsedUrl || !(parsedUrl.protocol === "https:" || (parsedUrl.protocol === "http:" && loopback)))
+      fail("AGENTRY_JWT_JWKS_URL must be an https:// URL (http:// only to localhost)");
+    keys = { kind: "jwks", url: parsedUrl!.href, timeoutMs: e.AGENTRY_JWT_JWKS_TIMEOUT_MS ?? 3000 };
+  } else {
+    if (e.AGENTRY_JWT_JWKS_TIMEOUT_MS !== undefined)
+      fail("AGENTRY_JWT_JWKS_TIMEOUT_MS is set but there is no AGENTRY_JWT_JWKS_URL to fetch");
+    keys = staticKey(key!, fail);
+  }
+  const algorithms: JwtAlgorithm[] = [];
+  for (const raw of (e.AGENTRY_JWT_ALGORITHMS || "RS256,ES256").split(",")) {
+    const name = raw.trim();
+    if (name === "") continue;
+    if (/^none$/i.test(name) || /^HS\d+$/i.test(name))
+      fail(
+        `AGENTRY_JWT_ALGORITHMS: ${name} is refused: unsigned tokens and shared-secret (HMAC) signatures are never accepted; use ${JWT_ALGORITHMS.join(", ")}`,
+      );
+    const known = JWT_ALGORITHMS.find((a) => a === name);
+    if (!known)
+      fail(`AGENTRY_JWT_ALGORITHMS: "${printableConfig(name)}" is not one of ${JWT_ALGORITHMS.join(", ")}`);
+    if (!algorithms.includes(known!)) algorithms.push(known!);
+  }
+  if (algorithms.length === 0)
+    fail(`AGENTRY_JWT_ALGORITHMS: name at least one of ${JWT_ALGORITHMS.join(", ")}`);
+  const issuer = e.AGENTRY_JWT_ISSUER || null;
+  if (!issuer) fail("AGENTRY_JWT_ISSUER is required with JWTs: the identity provider's `iss`, exactly");
+  const audience = (e.AGENTRY_JWT_AUDIENCE ?? "")
+    .split(",")
+    .map((a) => a.trim())
+    .filter(Boolean);
+  if (audience.length === 0)
+    fail("AGENTRY_JWT_AUDIENCE is required with JWTs: the `aud` the identity provider issues for this API");
+  return {
+    readAccess,
+    jwt: {
+      keys,
+      algorithms,
+      issuer: issuer!,
+      audience,
+      clockToleranceSeconds: e.AGENTRY_JWT_CLOCK_TOLERANCE ?? 30,
+      scopesClaim: e.AGENTRY_JWT_SCOPES_CLAIM ?? "scope",
+    },
+  };
+}
+
+/** AGENTRY_JWT_PUBLIC_KEY: a PEM public key (`\n` written as two characters is accepted), a JWK or a JWK set. */
+function staticKey(value: string, fail: (message: string) => never): JwtConfig["keys"] {
+  const name = "AGENTRY_JWT_PUBLIC_KEY";
+  if (value.startsWith("-----")) {
+    const pem = value.replace(/\\n/g, "\n");
+    if (/PRIVATE KEY/.test(pem)) fail(`${name} holds a private key: give the identity provider's public key`);
+    if (!/^-----BEGIN PUBLIC KEY-----\s+[A-Za-z0-9+/=\s]+-----END PUBLIC KEY-----$/.test(pem))
+      fail(`${name}: a PEM key must be a "BEGIN PUBLIC KEY" (SPKI) block`);
+    return { kind: "static", format: "pem", value: pem };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(value);
+  } catch {
+    fail(`${name}: neither a PEM public key nor JSON (a JWK or a JWK set)`);
+  }
+  const isSet = typeof json === "object" && json !== null && Array.isArray((json as { keys?: unknown }).keys);
+  const jwks = isSet ? ((json as { keys: unknown[] }).keys as unknown[]) : [json];
+  if (jwks.length === 0) fail(`${name}: the JWK set has no keys`);
+  for (const jwk of jwks) {
+    if (typeof jwk !== "object" || jwk === null) fail(`${name}: a JWK is a JSON object`);
+    const k = jwk as Record<string, unknown>;
+    if (k.kty === "oct") fail(`${name}: a symmetric key (kty "oct") is refused: give a public key`);
+    if (k.kty !== "RSA" && k.kty !== "EC" && k.kty !== "OKP") fail(`${name}: a JWK's kty is RSA, EC or OKP`);
+    // d (RSA, EC, OKP), p, q, dp, dq, qi (RSA): private members.
+    if (["d", "p", "q", "dp", "dq", "qi"].some((m) => m in k))
+      fail(`${name} holds a private key: give the identity provider's public key`);
+  }
+  return { kind: "static", format: isSet ? "jwks" : "jwk", value };
+}
+
+function printableConfig(value: string): string {
+  const clean = value.replace(/[^\x20-\x7e]/g, "?");
+  return clean.length > 40 ? `${clean.slice(0, 40)}…` : clean;
+}

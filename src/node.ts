@@ -7,7 +7,13 @@ import { createGraphCache } from "./cache/index.js";
 import { preloadResilience } from "./cache/resilient.js";
 import type { Database } from "./catalog/database.js";
 import { openDatabase } from "./catalog/database.js";
-import { readCacheConfig, readCorsConfig, readHttpConfig, readServerConfig } from "./config.js";
+import {
+  readAuthConfig,
+  readCacheConfig,
+  readCorsConfig,
+  readHttpConfig,
+  readServerConfig,
+} from "./config.js";
 import { type App, consoleLogger, createApp, type Logger } from "./server/app.js";
 import { loadExamplesIfEmpty } from "./server/examples.js";
 import { jitPlugin } from "./server/jit.js";
@@ -23,6 +29,8 @@ export interface ServeOptions {
 
 export async function serve(options: ServeOptions = {}): Promise<{ url: string; close(): Promise<void> }> {
   const config = readServerConfig(options.env ?? process.env);
+  // Before the database opens: a malformed authentication variable stops start-up at once.
+  readAuthConfig(options.env ?? process.env);
   const port = options.port ?? config.port;
   const host = options.host ?? config.host;
   const logger = consoleLogger;
@@ -34,6 +42,12 @@ export async function serve(options: ServeOptions = {}): Promise<{ url: string; 
   }
   await preloadResilience();
   const app = createNodeApp(database, options.env ?? process.env, logger);
+  try {
+    await app.ready();
+  } catch (e) {
+    await database.close();
+    throw e;
+  }
   // The socket's address is the caller (./server/rate-limit.ts callerKey).
   const server = createServer(
     createServerAdapter<{ req: IncomingMessage }>((request: Request, context) =>
@@ -87,6 +101,7 @@ export function createNodeApp(
     graphiql: { render: renderGraphiQL },
     plugins: http.jit ? [jitPlugin()] : [],
     rateLimit: createRateLimitBackend(env, logger.error),
+    auth: readAuthConfig(env),
   });
 }
 

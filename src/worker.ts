@@ -12,6 +12,7 @@ import {
   ConfigError,
   type CorsConfig,
   type DatabaseConfig,
+  readAuthConfig,
   readCacheConfig,
   readCorsConfig,
   readDatabaseConfig,
@@ -37,6 +38,16 @@ export interface Env {
   AGENTRY_CORS_MAX_AGE_SECONDS?: string;
   AGENTRY_RATE_LIMIT?: string;
   AGENTRY_RATE_LIMIT_POINTS?: string;
+  /** Who may call (src/auth/authenticate.ts; README, "Authentication"). */
+  AGENTRY_READ_ACCESS?: string;
+  AGENTRY_JWT_JWKS_URL?: string;
+  AGENTRY_JWT_PUBLIC_KEY?: string;
+  AGENTRY_JWT_ALGORITHMS?: string;
+  AGENTRY_JWT_ISSUER?: string;
+  AGENTRY_JWT_AUDIENCE?: string;
+  AGENTRY_JWT_CLOCK_TOLERANCE?: string;
+  AGENTRY_JWT_SCOPES_CLAIM?: string;
+  AGENTRY_JWT_JWKS_TIMEOUT_MS?: string;
   /** Workers static assets: GraphiQL's page with its scripts inline (no CDN). */
   ASSETS?: { fetch(request: Request): Promise<Response> };
 }
@@ -69,13 +80,14 @@ async function buildApp(env: Env): Promise<App> {
   const config = readWorkerConfig(env);
   const cors = readCorsConfig(strings);
   const http = readHttpConfig(strings);
+  const auth = readAuthConfig(strings);
   const database: Database = await openNeon(config, {});
   // Upstash when its URL and token are bound; otherwise a per-isolate in-memory cache.
   // cockatiel loads here, inside a request: workerd forbids what its module does on load.
   await preloadResilience();
   const graphCache = createGraphCache(readCacheConfig(strings), consoleLogger.error);
   const connect = config.driver === "neon-ws" ? await neonRequestConnection(config) : undefined;
-  return createApp({
+  const app = createApp({
     database,
     logger: consoleLogger,
     graphCache,
@@ -84,8 +96,17 @@ async function buildApp(env: Env): Promise<App> {
     admission: false,
     // Upstash when bound: one budget for every isolate; otherwise one per isolate.
     rateLimit: createRateLimitBackend(strings, consoleLogger.error),
+    auth,
     ...(connect ? { connect } : {}),
   });
+  // A static JWT key that does not import fails the build (503 naming the binding), not each request.
+  try {
+    await app.ready();
+  } catch (e) {
+    await database.close().catch(() => {});
+    throw e;
+  }
+  return app;
 }
 
 function appFor(env: Env): Promise<App> {

@@ -1,5 +1,6 @@
 // Who is calling (issue 16 points 2 and 3): nobody (`anonymous`, whose scopes the server's
-// read-access setting gives), an API key (./api-keys.ts), later a JWT. Every check of what a
+// read-access setting gives), an API key (./api-keys.ts) or a JWT of the team's identity
+// provider (./jwt.ts); ./authenticate.ts makes one from a request. Every check of what a
 // caller may do goes through `can`, so the rules live in one place:
 //
 // - `admin` implies every scope;
@@ -14,10 +15,12 @@ import { type Scope, scopeSource } from "./scopes.js";
 
 export type Caller =
   | { kind: "anonymous"; scopes: readonly Scope[] }
-  | { kind: "key"; id: string; name: string; scopes: readonly Scope[]; source: string | null };
-// later: | { kind: "jwt"; subject: string; scopes: readonly Scope[] }
+  | { kind: "key"; id: string; name: string; scopes: readonly Scope[]; source: string | null }
+  /** `issuer` is the configured one (AGENTRY_JWT_ISSUER); `subject` is unique only within it. */
+  | { kind: "jwt"; issuer: string; subject: string; scopes: readonly Scope[] };
 
 export type KeyCaller = Extract<Caller, { kind: "key" }>;
+export type JwtCaller = Extract<Caller, { kind: "jwt" }>;
 
 export const ANONYMOUS_PUBLIC: Caller = { kind: "anonymous", scopes: ["read"] };
 export const ANONYMOUS_NONE: Caller = { kind: "anonymous", scopes: [] };

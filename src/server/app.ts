@@ -11,11 +11,23 @@ import {
   type YogaServerInstance,
 } from "graphql-yoga";
 import { LRUCache } from "lru-cache";
-import { ANONYMOUS_PUBLIC, type Caller } from "../auth/caller.js";
+import {
+  authenticationUnavailableResponse,
+  createAuthenticator,
+  unauthenticatedResponse,
+} from "../auth/authenticate.js";
+import type { Caller } from "../auth/caller.js";
 import type { GraphCache } from "../cache/graph-cache.js";
 import { ResilientStore } from "../cache/resilient.js";
 import type { Database, Executor } from "../catalog/database.js";
-import { type CorsConfig, type HttpConfig, readCorsConfig, readHttpConfig } from "../config.js";
+import {
+  type AuthConfig,
+  type CorsConfig,
+  type HttpConfig,
+  readAuthConfig,
+  readCorsConfig,
+  readHttpConfig,
+} from "../config.js";
 import type { GraphQLContext } from "../graphql/context.js";
 import { schema } from "../graphql/schema.js";
 import { Admission } from "./admission.js";
@@ -28,6 +40,7 @@ import { metricsText } from "./metrics.js";
 import {
   callerKey,
   isLimited,
+  MemoryRateLimit,
   type RateCharge,
   type RateLimitBackend,
   rateLimitedError,
@@ -81,6 +94,12 @@ export interface AppOptions {
    * or false: none (apps composed by hand, in tests).
    */
   rateLimit?: RateLimitBackend | null | false;
+  /**
+   * Who may call (src/auth/authenticate.ts): the anonymous policy and the JWT issuer; the
+   * entries read it with readAuthConfig(env). Default: readAuthConfig({}) (anonymous callers
+   * read public sources, API keys are checked, no JWTs).
+   */
+  auth?: AuthConfig;
 }
 
 /** What the app knows of the client beyond the request: the socket's address (Node). */
@@ -105,13 +124,18 @@ interface RequestScope {
   params: GraphQLParams | null;
   /** The caller and what it was charged (null: not limited). */
   rate: RateCharge | null;
-  /** Who is calling (src/auth). */
+  /** Who is calling (src/auth/authenticate.ts), known before the body is read. */
   caller: Caller;
 }
 
 export interface App {
   yoga: YogaServerInstance<RequestScope, GraphQLContext>;
   graphCache: GraphCache | null;
+  /**
+   * Resolves once what start-up can check is checked: a static JWT key that does not import
+   * rejects with a ConfigError naming AGENTRY_JWT_PUBLIC_KEY. The entries await it.
+   */
+  ready(): Promise<void>;
   /**
    * The whole HTTP surface: /graphql, /healthz, /readyz, /metrics. `waitUntil` (the Worker's)
    * lets a request's connection close after its response is sent.
@@ -143,6 +167,14 @@ const noIntrospection: ValidationRule = (context) => ({
 /** Headers that make a GET a non-simple request (a browser preflights it): see useCSRFPrevention. */
 const CSRF_HEADERS = ["x-graphql-yoga-csrf", "apollo-require-preflight", "x-apollo-operation-name"];
 
+/**
+ * Refused credentials one address may present a minute, in process, when limits are on; then
+ * its requests with an Authorization header are refused (429) before any key is looked up, so
+ * that guessing keys costs the database at most this many reads a minute per address and
+ * instance. A caller whose credential is good never counts here.
+ */
+export const AUTH_FAILURES_PER_MINUTE = 100;
+
 export function createApp(options: AppOptions): App {
   const logger = options.logger ?? consoleLogger;
   const { database } = options;
@@ -152,6 +184,8 @@ export function createApp(options: AppOptions): App {
   const requestTimeoutMs = options.requestTimeoutMs ?? http.requestTimeoutMs;
   const admission = options.admission === false ? null : new Admission(http.admission);
   const limiter = options.rateLimit || null;
+  const authenticator = createAuthenticator(options.auth ?? readAuthConfig({}), logger.info);
+  const authFailures = limiter ? new MemoryRateLimit(AUTH_FAILURES_PER_MINUTE) : null;
   /** Each operation's cost, measured once by the limits plugin, by its request. */
   const costs = new WeakMap<Request, number>();
 
@@ -288,7 +322,11 @@ export function createApp(options: AppOptions): App {
   });
 
   /** Every path but the preflight; the caller decorates what it returns. */
-  async function route(request: Request, scope: Omit<RequestScope, "params">): Promise<Response> {
+  async function route(
+    request: Request,
+    scope: Omit<RequestScope, "params" | "caller">,
+    peer: Peer | undefined,
+  ): Promise<Response> {
     const url = new URL(request.url);
     if (url.pathname === "/healthz") return Response.json({ status: "alive" });
     if (url.pathname === "/metrics" && http.metrics) {
@@ -306,6 +344,28 @@ export function createApp(options: AppOptions): App {
     }
     // Not Response.redirect: its headers are immutable.
     if (url.pathname === "/") return new Response(null, { status: 302, headers: { location: "/graphql" } });
+    // Who is calling, before the body is read: one indexed read for an API key, none otherwise.
+    const address = callerKey(request, peer, http.trustProxy);
+    if (authFailures && request.headers.has("authorization")) {
+      const spent = authFailures.chargeNow(`auth:${address}`, 0);
+      if (!spent.allowed) return tooManyRefusals(spent, scope.requestId);
+    }
+    const auth = await authenticator.authenticate(request, scope.db);
+    if (!auth.ok) {
+      if (auth.reason === "unavailable") {
+        logger.error("a credential could not be checked", {
+          requestId: scope.requestId,
+          ...auth.log,
+          ...describeError(auth.cause),
+        });
+        return authenticationUnavailableResponse(scope.requestId);
+      }
+      authFailures?.chargeNow(`auth:${address}`, 1);
+      logger.info("a credential was refused", { requestId: scope.requestId, ...auth.log });
+      return unauthenticatedResponse(scope.requestId);
+    }
+    const caller = auth.caller;
+    if (scope.rate) scope.rate.key = callerKey(request, peer, http.trustProxy, caller);
     // Every GraphQL request pays 1 point first, before its body is read: garbage too.
     if (scope.rate && limiter) {
       const decision = await limiter.charge(scope.rate.key, 1);
@@ -318,7 +378,7 @@ export function createApp(options: AppOptions): App {
       if ("refusal" in body) return body.refusal;
       params = body.params;
     }
-    if (url.pathname !== "/graphql") return yoga.fetch(request, { ...scope, graphCache, params });
+    if (url.pathname !== "/graphql") return yoga.fetch(request, { ...scope, caller, graphCache, params });
     const work = async () => {
       if (graphCache && params) {
         const cached = await cachedGraphResponse(
@@ -326,12 +386,12 @@ export function createApp(options: AppOptions): App {
           params,
           graphCache,
           scope.db,
-          async (r) => yoga.fetch(r, { ...scope, graphCache: null, params }),
+          async (r) => yoga.fetch(r, { ...scope, caller, graphCache: null, params }),
           yoga.fetchAPI.Response,
         );
         if (cached) return cached;
       }
-      return yoga.fetch(request, { ...scope, graphCache, params });
+      return yoga.fetch(request, { ...scope, caller, graphCache, params });
     };
     return admission ? admission.run(work, scope.signal) : work();
   }
@@ -339,6 +399,7 @@ export function createApp(options: AppOptions): App {
   return {
     yoga,
     graphCache,
+    ready: () => authenticator.ready(),
     async fetch(request, lifetime, peer) {
       const requestId = requestIdOf(request);
       if (request.method === "OPTIONS")
@@ -346,17 +407,14 @@ export function createApp(options: AppOptions): App {
       let connection: RequestConnection | null = null;
       let response: Response;
       const signal = AbortSignal.any([request.signal, AbortSignal.timeout(requestTimeoutMs)]);
+      // Its key is the caller's, set once the caller is known (route).
       const rate: RateCharge | null =
-        limiter && isLimited(request, new URL(request.url))
-          ? { key: callerKey(request, peer, http.trustProxy), decision: null }
-          : null;
+        limiter && isLimited(request, new URL(request.url)) ? { key: "", decision: null } : null;
       try {
         connection = options.connect ? await options.connect() : null;
         const db = connection?.db ?? database.db;
-        // Anonymous with public read until bearer authentication lands (issue 16 point 2).
-        const caller: Caller = ANONYMOUS_PUBLIC;
         response = await requestIds.run(requestId, () =>
-          route(request, { requestId, db, graphCache, signal, rate, caller }),
+          route(request, { requestId, db, graphCache, signal, rate }, peer),
         );
       } catch (e) {
         if (signal.aborted) {
@@ -422,4 +480,20 @@ function withRateHeaders(response: Response, rate: RateCharge | null): Response 
     set(copy.headers);
     return copy;
   }
+}
+
+/** 429 for an address that presented too many refused credentials this minute. */
+function tooManyRefusals(d: { resetAt: number }, requestId: string): Response {
+  const retryAfter = Math.max(1, Math.ceil((d.resetAt - Date.now()) / 1000));
+  return Response.json(
+    {
+      errors: [
+        {
+          message: `too many refused credentials from this address (${AUTH_FAILURES_PER_MINUTE} a minute); retry in ${retryAfter} s`,
+          extensions: { code: "RATE_LIMITED", retryAfterSeconds: retryAfter, requestId },
+        },
+      ],
+    },
+    { status: 429, headers: { "retry-after": String(retryAfter) } },
+  );
 }

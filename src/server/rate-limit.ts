@@ -21,6 +21,7 @@ import { Ratelimit } from "@upstash/ratelimit";
 import { Redis } from "@upstash/redis";
 import { GraphQLError } from "graphql";
 import { LRUCache } from "lru-cache";
+import type { Caller } from "../auth/caller.js";
 import { readCacheConfig, readHttpConfig } from "../config.js";
 
 export const WINDOW_SECONDS = 60;
@@ -44,8 +45,9 @@ export interface RateLimitBackend {
 }
 
 /**
- * Who is asking: today only the client address (`ip:<address>`). API keys and JWTs will come
- * first (`key:<id>`, `jwt:<sub>`), from src/auth, before this falls back to the address.
+ * Who is asking: an API key by its id (`key:<id>`), a JWT by its issuer and subject
+ * (`jwt:<iss>#<sub>`: a subject is unique only within its issuer), so that a credential has
+ * one budget wherever it calls from; an anonymous caller by its address (`ip:<address>`):
  * - `peer`: the socket's remote address (Node) or `CF-Connecting-IP` (the Worker: Cloudflare
  *   sets it and a client cannot);
  * - `trustProxy`: the first hop of `X-Forwarded-For` instead, for a Node server behind a proxy
@@ -55,7 +57,10 @@ export function callerKey(
   request: Request,
   peer: { address?: string | null } = {},
   trustProxy = false,
+  caller?: Caller,
 ): string {
+  if (caller?.kind === "key") return `key:${caller.id}`;
+  if (caller?.kind === "jwt") return `jwt:${caller.issuer}#${caller.subject}`;
   let address: string | null | undefined = null;
   if (trustProxy) address = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
   if (!address) address = peer.address;
