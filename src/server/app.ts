@@ -347,8 +347,9 @@ export function createApp(options: AppOptions): App {
     // Who is calling, before the body is read: one indexed read for an API key, none otherwise.
     const address = callerKey(request, peer, http.trustProxy);
     if (authFailures && request.headers.has("authorization")) {
+      // A charge of 0 reads the count: refused once this minute's failures reached the limit.
       const spent = authFailures.chargeNow(`auth:${address}`, 0);
-      if (!spent.allowed) return tooManyRefusals(spent, scope.requestId);
+      if (spent.remaining <= 0) return tooManyRefusals(spent, scope.requestId);
     }
     const auth = await authenticator.authenticate(request, scope.db);
     if (!auth.ok) {
