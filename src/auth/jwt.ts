@@ -20,10 +20,10 @@
 // `unavailable` when the JWK set could not be fetched (the provider is down, slow or answers
 // garbage): the token may be fine, so the client is told to retry (503), not that it is wrong.
 import {
+  type CryptoKey,
   createLocalJWKSet,
   createRemoteJWKSet,
   errors,
-  exportJWK,
   importJWK,
   importSPKI,
   type JSONWebKeySet,
@@ -155,9 +155,9 @@ function keySource(config: JwtConfig): KeySource {
       },
     };
   }
-  let local: Promise<ReturnType<typeof createLocalJWKSet>> | null = null;
+  let local: Promise<JWTVerifyGetKey> | null = null;
   const load = () => {
-    local ??= staticKeySet(keys.format, keys.value, config.algorithms).catch((e) => {
+    local ??= staticKeys(keys.format, keys.value, config.algorithms).catch((e) => {
       local = null;
       throw e;
     });
@@ -172,22 +172,22 @@ function keySource(config: JwtConfig): KeySource {
 }
 
 /**
- * The configured key as a local JWK set. A PEM key is imported for the first configured
- * algorithm its type fits (an RSA key for RS256, a P-256 key for ES256…) and exported as a JWK
- * without `alg`, so that every configured algorithm of its family can use it.
+ * The configured key. One key (PEM or JWK) is imported once for each configured algorithm its
+ * type fits (an RSA key for RS256 and PS256, a P-256 key for ES256…) and chosen by the token's
+ * `alg`, whatever its `kid` says: there is only one. A JWK set is matched by `kid` as jose does
+ * for a remote one. A key that fits no configured algorithm is a configuration error.
  */
-async function staticKeySet(
+async function staticKeys(
   format: "pem" | "jwk" | "jwks",
   value: string,
   algorithms: readonly string[],
-): Promise<ReturnType<typeof createLocalJWKSet>> {
+): Promise<JWTVerifyGetKey> {
   const unusable = () =>
     new ConfigError(
       `invalid configuration: AGENTRY_JWT_PUBLIC_KEY is not a public key for any of AGENTRY_JWT_ALGORITHMS (${algorithms.join(", ")})`,
     );
-  if (format !== "pem") {
-    const set: JSONWebKeySet =
-      format === "jwks" ? (JSON.parse(value) as JSONWebKeySet) : { keys: [JSON.parse(value) as JWK] };
+  if (format === "jwks") {
+    const set = JSON.parse(value) as JSONWebKeySet;
     // Each key must import for one configured algorithm: a typo in `n` would otherwise refuse
     // every token at run time, as if the tokens were wrong.
     for (const jwk of set.keys) {
@@ -204,13 +204,22 @@ async function staticKeySet(
     }
     return createLocalJWKSet(set);
   }
+  const byAlgorithm = new Map<string, CryptoKey>();
+  const jwk = format === "jwk" ? (JSON.parse(value) as JWK) : null;
   for (const alg of algorithms) {
+    if (jwk?.alg && jwk.alg !== alg) continue;
     try {
-      const key = await importSPKI(value, alg, { extractable: true });
-      return createLocalJWKSet({ keys: [await exportJWK(key)] });
+      const key = jwk ? await importJWK(jwk, alg) : await importSPKI(value, alg);
+      if (key instanceof Uint8Array) continue; // a symmetric key: never (the configuration refuses them too)
+      byAlgorithm.set(alg, key);
     } catch {}
   }
-  throw unusable();
+  if (byAlgorithm.size === 0) throw unusable();
+  return async (header) => {
+    const key = header.alg ? byAlgorithm.get(header.alg) : undefined;
+    if (!key) throw new errors.JWKSNoMatchingKey();
+    return key;
+  };
 }
 
 function printable(value: string): string {
