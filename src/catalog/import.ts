@@ -5,7 +5,7 @@
 // the old one stays readable. A file with errors is reported and skipped: what is stored for
 // it stays as it was. Two files declaring one name are both stored: the report lists them under
 // `conflicts` (decision 0018), and the one whose path sorts first answers the name.
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
 import { type NamedFile, nameConflicts, nameKey } from "../definitions/conflicts.js";
 import {
   type Definition,
@@ -16,7 +16,7 @@ import {
   parseDefinition,
 } from "../definitions/index.js";
 import { bulkInsert, pgArray, rowsOf } from "./bulk.js";
-import type { AgentryTx, Database } from "./database.js";
+import type { AgentryTx, Database, Executor } from "./database.js";
 import { sha256 } from "./hash.js";
 import { withImportLock } from "./import-lock.js";
 import { namespaceOf, stemOf } from "./paths.js";
@@ -135,8 +135,8 @@ interface StoredState {
 }
 
 /** The source's live files: their hashes and the names they declare, in one statement. */
-async function storedState(database: Database, source: string): Promise<StoredState> {
-  const rows = await database.db
+async function storedState(db: Executor, source: string): Promise<StoredState> {
+  const rows = await db
     .select({
       path: t.files.path,
       hash: t.files.contentHash,
@@ -230,23 +230,8 @@ export async function importFiles(
   const batchSize = options.batchSize ?? 250;
   // Files whose hash matches what the source already holds are not even parsed: an unchanged
   // re-import costs a hash per file and one statement. The transaction checks again.
-  const known = await storedState(database, options.source);
-  const entries: Prepared[] = [];
-  for (const file of files) {
-    entries.push({
-      path: file.path,
-      text: file.text,
-      hash: await sha256(file.text),
-      kind: file.kind ?? null,
-      invalidEncoding: file.invalidEncoding ?? false,
-      def: null,
-      failed: false,
-      failure: null,
-      namespace: namespaceOf(file.path),
-      stem: "",
-      declared: null,
-    });
-  }
+  const known = await storedState(database.db, options.source);
+  const entries = await prepare(files);
   const changed = (p: Prepared) => known.hashes.get(p.path) !== p.hash;
 
   options.onProgress?.(0, files.length);
@@ -315,6 +300,58 @@ export async function importFiles(
     report.conflicts = conflictsAfter(known, entries, report.deleted);
     return report;
   });
+}
+
+async function prepare(files: readonly ImportFile[]): Promise<Prepared[]> {
+  const entries: Prepared[] = [];
+  for (const file of files) {
+    entries.push({
+      path: file.path,
+      text: file.text,
+      hash: await sha256(file.text),
+      kind: file.kind ?? null,
+      invalidEncoding: file.invalidEncoding ?? false,
+      def: null,
+      failed: false,
+      failure: null,
+      namespace: namespaceOf(file.path),
+      stem: "",
+      declared: null,
+    });
+  }
+  return entries;
+}
+
+/**
+ * The import of `files` as ONE transaction, `tx`, which the caller opened and holds the
+ * source's lock in (a publish over the API, src/catalog/publish.ts): readers see all of it or
+ * none of it. The same reader, revisions, resolution and report as `importFiles`, whose
+ * batches of 250 stay as they are for the CLI; the search vectors are written in the same
+ * transaction too (an import writes them on a second connection after each batch commits), so
+ * a search never misses an agent a read already sees. Measured on the example corpus: see
+ * docs/decisions/0024-publish-over-the-api.md.
+ */
+export async function importInTransaction(
+  tx: AgentryTx,
+  files: readonly ImportFile[],
+  options: { source: string; prune?: boolean },
+): Promise<ImportReport> {
+  const report = emptyReport(options.source);
+  const known = await storedState(tx, options.source);
+  const entries = await prepare(files);
+  const changed = (p: Prepared) => known.hashes.get(p.path) !== p.hash;
+  if (!options.prune && !entries.some(changed)) {
+    report.unchanged.push(...entries.map((p) => p.path));
+    report.generation = known.generation;
+    report.conflicts = conflictsAfter(known, entries, []);
+    return report;
+  }
+  const keep = options.prune ? new Set(entries.map((p) => p.path)) : null;
+  const written = await writeBatch(tx, options.source, entries, report, keep);
+  await indexAgents(tx, written.agentIds);
+  if (known.staleVectors) await indexStaleAgents(tx, written.sourceId);
+  report.conflicts = conflictsAfter(known, entries, report.deleted);
+  return report;
 }
 
 function emptyReport(source: string): ImportReport {
@@ -459,17 +496,7 @@ async function writeBatch(
     return { sourceId, agentIds: [] };
   }
 
-  const touched = {
-    agents: new Set<string>(),
-    skills: new Set<string>(),
-    commands: new Set<string>(),
-    /** Agents retired or deleted: edges resolved to them by any step are matched again. */
-    goneAgents: new Set<number>(),
-    /** Declared names as written, of the batch's agents. */
-    aliases: [] as string[],
-    /** Plugin manifests' names, created, renamed (old and new) or deleted. */
-    plugins: new Set<string>(),
-  };
+  const touched = noneTouched();
   const changedAgentIds: number[] = [];
 
   if (changed.length > 0) {
@@ -646,41 +673,81 @@ async function writeBatch(
   }
 
   if (deletedPaths.length > 0) {
-    const gone = await tx
-      .update(t.files)
-      .set({ deletedAt: sql`now()` })
-      .where(and(eq(t.files.sourceId, sourceId), inArray(t.files.path, deletedPaths)))
-      .returning({ id: t.files.id });
-    const ids = gone.map((g) => g.id);
-    for (const [table, set] of [
-      [t.agents, touched.agents],
-      [t.skills, touched.skills],
-      [t.commands, touched.commands],
-    ] as const) {
-      // Agents are also referred to by file stem: both names must be resolved again.
-      const returning =
-        table === t.agents ? sql`returning id, name, stem` : sql`returning id, name, name as stem`;
-      const rows = await tx.execute(
-        sql`update ${table} set deleted_at = now() where file_id = any(${pgArray(ids)}::bigint[]) and deleted_at is null ${returning}`,
-      );
-      for (const r of rowsOf<{ id: unknown; name: string; stem: string }>(rows)) {
-        set.add(r.name).add(r.stem);
-        if (table === t.agents) touched.goneAgents.add(Number(r.id));
-      }
-    }
-    const plugins = await tx
-      .update(t.plugins)
-      .set({ deletedAt: sql`now()` })
-      .where(inArray(t.plugins.fileId, ids))
-      .returning({ name: t.plugins.name });
-    for (const r of plugins) touched.plugins.add(r.name);
+    await deleteFiles(tx, sourceId, deletedPaths, touched);
     report.deleted.push(...deletedPaths);
   }
+  report.generation = await resolveAndBump(tx, sourceId, changedAgentIds, deletedPaths.length > 0, touched);
+  return { sourceId, agentIds: changedAgentIds };
+}
 
+/** What a write changed, for the references to resolve again. */
+interface Touched {
+  agents: Set<string>;
+  skills: Set<string>;
+  commands: Set<string>;
+  /** Agents retired or deleted: edges resolved to them by any step are matched again. */
+  goneAgents: Set<number>;
+  /** Declared names as written, of the batch's agents. */
+  aliases: string[];
+  /** Plugin manifests' names, created, renamed (old and new) or deleted. */
+  plugins: Set<string>;
+}
+
+function noneTouched(): Touched {
+  return {
+    agents: new Set(),
+    skills: new Set(),
+    commands: new Set(),
+    goneAgents: new Set(),
+    aliases: [],
+    plugins: new Set(),
+  };
+}
+
+/** Soft-deletes the source's files at these paths and their entities, as `--prune` does. */
+async function deleteFiles(tx: AgentryTx, sourceId: number, paths: readonly string[], touched: Touched) {
+  const gone = await tx
+    .update(t.files)
+    .set({ deletedAt: sql`now()` })
+    .where(and(eq(t.files.sourceId, sourceId), inArray(t.files.path, [...paths]), isNull(t.files.deletedAt)))
+    .returning({ id: t.files.id });
+  const ids = gone.map((g) => g.id);
+  for (const [table, set] of [
+    [t.agents, touched.agents],
+    [t.skills, touched.skills],
+    [t.commands, touched.commands],
+  ] as const) {
+    // Agents are also referred to by file stem: both names must be resolved again.
+    const returning =
+      table === t.agents ? sql`returning id, name, stem` : sql`returning id, name, name as stem`;
+    const rows = await tx.execute(
+      sql`update ${table} set deleted_at = now() where file_id = any(${pgArray(ids)}::bigint[]) and deleted_at is null ${returning}`,
+    );
+    for (const r of rowsOf<{ id: unknown; name: string; stem: string }>(rows)) {
+      set.add(r.name).add(r.stem);
+      if (table === t.agents) touched.goneAgents.add(Number(r.id));
+    }
+  }
+  const plugins = await tx
+    .update(t.plugins)
+    .set({ deletedAt: sql`now()` })
+    .where(inArray(t.plugins.fileId, ids))
+    .returning({ name: t.plugins.name });
+  for (const r of plugins) touched.plugins.add(r.name);
+}
+
+/** Resolves what the write touched and moves the source's generation: its new value. */
+async function resolveAndBump(
+  tx: AgentryTx,
+  sourceId: number,
+  changedAgentIds: number[],
+  afterDeletion: boolean,
+  touched: Touched,
+): Promise<number> {
   await resolveReferences(tx, sourceId, {
     agentIds: changedAgentIds,
     // The batch's own edges were resolved on insert; a deletion since may change them.
-    resolvedAtInsert: deletedPaths.length > 0 ? [] : changedAgentIds,
+    resolvedAtInsert: afterDeletion ? [] : changedAgentIds,
     agentNames: [...touched.agents],
     skillNames: [...touched.skills],
     commandNames: [...touched.commands],
@@ -693,8 +760,96 @@ async function writeBatch(
     .set({ generation: sql`${t.sources.generation} + 1`, updatedAt: sql`now()` })
     .where(eq(t.sources.id, sourceId))
     .returning({ generation: t.sources.generation });
-  report.generation = bumped!.generation;
-  return { sourceId, agentIds: changedAgentIds };
+  return bumped!.generation;
+}
+
+/**
+ * Soft-deletes these live files of a source and their entities (deleteAgent, deleteSource: the
+ * same as an import's prune), resolves again what pointed at them, and moves the generation.
+ * The caller's transaction, under the source's lock. Returns the paths deleted and the new
+ * generation (unchanged when none was live).
+ */
+export async function deletePathsInTransaction(
+  tx: AgentryTx,
+  sourceId: number,
+  paths: readonly string[],
+): Promise<{ deleted: string[]; generation: number | null }> {
+  if (paths.length === 0) return { deleted: [], generation: null };
+  await tx.execute(sql`set local jit = off`);
+  const live = rowsOf<{ path: string }>(
+    await tx.execute(
+      sql`select path from files where source_id = ${sourceId} and deleted_at is null and path = any(${pgArray([...paths])}::text[])`,
+    ),
+  ).map((r) => r.path);
+  if (live.length === 0) return { deleted: [], generation: null };
+  const touched = noneTouched();
+  await deleteFiles(tx, sourceId, live, touched);
+  const generation = await resolveAndBump(tx, sourceId, [], true, touched);
+  return { deleted: live.sort(byteOrder), generation };
+}
+
+/**
+ * Brings back files of a source deleted at one instant (`deletedAt`, an SQL expression for the
+ * deleting transaction's now(): compared in the database, at its microseconds, never through a
+ * JavaScript Date) with the entities deleted with them, at their current revisions;
+ * resolves the references again and moves the generation. A path that has a live file again
+ * (published since) is left as it is. Returns the paths restored.
+ */
+export async function restorePathsInTransaction(
+  tx: AgentryTx,
+  sourceId: number,
+  paths: readonly string[],
+  deletedAt: SQL,
+): Promise<{ restored: string[]; generation: number | null }> {
+  if (paths.length === 0) return { restored: [], generation: null };
+  await tx.execute(sql`set local jit = off`);
+  const [instant] = rowsOf<{ at: string | null }>(await tx.execute(sql`select (${deletedAt})::text as at`));
+  if (!instant?.at) return { restored: [], generation: null };
+  const at = instant.at;
+  const files = rowsOf<{ id: unknown; path: string }>(
+    await tx.execute(sql`
+      update files set deleted_at = null, updated_at = now()
+       where source_id = ${sourceId} and path = any(${pgArray([...paths])}::text[])
+         and deleted_at = ${at}::timestamptz
+      returning id, path`),
+  );
+  if (files.length === 0) return { restored: [], generation: null };
+  const ids = pgArray(files.map((f) => Number(f.id)));
+  const touched = noneTouched();
+  const agentIds: number[] = [];
+  for (const [table, set] of [
+    [t.agents, touched.agents],
+    [t.skills, touched.skills],
+    [t.commands, touched.commands],
+  ] as const) {
+    const returning =
+      table === t.agents ? sql`returning id, name, stem` : sql`returning id, name, name as stem`;
+    const rows = await tx.execute(
+      sql`update ${table} set deleted_at = null where file_id = any(${ids}::bigint[]) and deleted_at = ${at}::timestamptz ${returning}`,
+    );
+    for (const r of rowsOf<{ id: unknown; name: string; stem: string }>(rows)) {
+      set.add(r.name).add(r.stem);
+      if (table === t.agents) agentIds.push(Number(r.id));
+    }
+  }
+  const plugins = rowsOf<{ name: string }>(
+    await tx.execute(
+      sql`update plugins set deleted_at = null where file_id = any(${ids}::bigint[]) and deleted_at = ${at}::timestamptz returning name`,
+    ),
+  );
+  for (const r of plugins) touched.plugins.add(r.name);
+  if (agentIds.length > 0) {
+    const aliases = rowsOf<{ alias: string }>(
+      await tx.execute(
+        sql`select alias from agent_aliases where agent_id = any(${pgArray(agentIds)}::bigint[])`,
+      ),
+    );
+    touched.aliases = aliases.map((a) => a.alias);
+  }
+  const generation = await resolveAndBump(tx, sourceId, agentIds, true, touched);
+  // Vectors are kept through a soft delete; any an import left stale are written now.
+  await indexStaleAgents(tx, sourceId);
+  return { restored: files.map((f) => f.path).sort(byteOrder), generation };
 }
 
 interface WrittenBatch {

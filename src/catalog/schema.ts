@@ -35,6 +35,11 @@ export const sources = pgTable("sources", {
   generation: bigint("generation", { mode: "number" }).notNull().default(0),
   createdAt: created(),
   updatedAt: updated(),
+  /**
+   * Set by `deleteSource` (soft: every file and entity of the source is deleted at this same
+   * instant, so `restoreSource` brings back exactly those); null while the source is live.
+   */
+  deletedAt: timestamp("deleted_at", { withTimezone: true }),
 });
 
 /** Every file imported into a source, at its path relative to the source root. */
@@ -424,3 +429,73 @@ export const apiKeys = pgTable("api_keys", {
   revokedAt: timestamp("revoked_at", { withTimezone: true }),
   lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
 });
+
+/**
+ * A publish over the API in several requests (docs/decisions/0024-publish-over-the-api.md):
+ * `beginPublish` makes the row, `stagePublishFiles` adds files to it, `commitPublish` imports
+ * them in one transaction and deletes the row (its files go with it). Readers never see staged
+ * files. A staging not committed by `expires_at` is deleted by the next `beginPublish`.
+ */
+export const publishStagings = pgTable(
+  "publish_stagings",
+  {
+    /** 128 random bits, hex: the handle the client sends back. */
+    id: text("id").primaryKey(),
+    source: text("source").notNull(),
+    /** The generation the publish expects the source to be at when it commits; null: any. */
+    ifGeneration: bigint("if_generation", { mode: "number" }),
+    /** Who began it (audit_events' actor): only the same caller may stage into it or commit it. */
+    actorKind: text("actor_kind").notNull(),
+    actorName: text("actor_name").notNull(),
+    actorId: text("actor_id"),
+    files: integer("files").notNull().default(0),
+    bytes: bigint("bytes", { mode: "number" }).notNull().default(0),
+    createdAt: created(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("publish_stagings_expires").on(t.expiresAt)],
+);
+
+export const publishStagedFiles = pgTable(
+  "publish_staged_files",
+  {
+    stagingId: text("staging_id")
+      .notNull()
+      .references(() => publishStagings.id, { onDelete: "cascade" }),
+    path: text("path").notNull(),
+    content: text("content").notNull(),
+    bytes: integer("bytes").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.stagingId, t.path] })],
+);
+
+/**
+ * Every publish, delete, restore, key and visibility change, written in the transaction of the
+ * change itself (issue 16 point 5): a change that rolls back leaves no event, and no change
+ * commits without its event. `paths` keeps the first AUDIT_PATHS_CAP (src/catalog/audit.ts)
+ * paths; `path_count` counts them all.
+ */
+export const auditEvents = pgTable(
+  "audit_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+    /** anonymous | key | jwt */
+    actorKind: text("actor_kind").notNull(),
+    /** The key's name or the JWT's subject. */
+    actorName: text("actor_name").notNull(),
+    /** The key's id (public); null for other callers. */
+    actorId: text("actor_id"),
+    /** publish | delete-agent | restore-agent | delete-source | restore-source | key-create | … */
+    action: text("action").notNull(),
+    source: text("source"),
+    pathCount: integer("path_count").notNull().default(0),
+    paths: text("paths").array().notNull().default(sql`'{}'::text[]`),
+    /** created, updated, unchanged, deleted, failed, conflicts, restored… as numbers. */
+    counts: jsonb("counts").notNull().default({}),
+    /** The source's generation after the change. */
+    generation: bigint("generation", { mode: "number" }),
+    requestId: text("request_id"),
+  },
+  (t) => [index("audit_events_source").on(t.source, t.id)],
+);

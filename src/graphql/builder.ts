@@ -7,8 +7,11 @@ import DirectivesPlugin from "@pothos/plugin-directives";
 import ErrorsPlugin from "@pothos/plugin-errors";
 import FederationPlugin from "@pothos/plugin-federation";
 import RelayPlugin from "@pothos/plugin-relay";
+import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import ValidationPlugin from "@pothos/plugin-validation";
 import type { GraphQLSchema } from "graphql";
+import { can } from "../auth/caller.js";
+import { refusalFor } from "./auth-errors.js";
 import type { GraphQLContext } from "./context.js";
 import { ContractTagsPlugin } from "./contract-tags.js";
 import { DeadlinePlugin } from "./deadline.js";
@@ -77,15 +80,27 @@ export const builder = new SchemaBuilder<{
     /** Federation's entity representation (federation.ts). */
     _Any: { Input: Record<string, unknown>; Output: unknown };
   };
+  /**
+   * What a field may require of the caller (`authScopes`), from `ctx.caller` through `can()`
+   * (src/auth/caller.ts), the one rule table: `publish` takes the source (`publish:<source>`,
+   * which `admin` implies), `admin` the whole catalog.
+   */
+  AuthScopes: { publish: string; admin: boolean };
   DefaultFieldNullability: false;
 }>({
   // Errors before Validation: argument validation failures become InvalidInputError results.
-  // Directives and Federation last (they wrap no resolvers of ours): entity keys and the
+  // ScopeAuth right after Errors: a caller without the scope is refused before its arguments
+  // are validated or anything runs, and the refusal (auth-errors.ts) becomes the field's
+  // AgentryForbiddenError / AgentryUnauthenticatedError member where its union lists them (a
+  // GraphQL error with code FORBIDDEN / UNAUTHENTICATED elsewhere). It wraps only the fields
+  // that declare `authScopes` (the mutations and auditEvents): reads are untouched. After
+  // Deadline, so that a spent budget still stops first. Directives and Federation last (they wrap no resolvers of ours): entity keys and the
   // subgraph schema, see federation.ts. Deadline first, so that its check wraps all the others
   // (wrapResolve hooks nest first plugin outermost).
   plugins: [
     "deadline",
     ErrorsPlugin,
+    ScopeAuthPlugin,
     ValidationPlugin,
     RelayPlugin,
     "forwardOnly",
@@ -149,8 +164,15 @@ export const builder = new SchemaBuilder<{
   // after graphql-jit had compiled the query, and walks fragments without memoization.
   complexity: { defaultComplexity: 1, defaultListMultiplier: 10, disabled: true },
   // Argument validation runs before the resolver; this lets its failures be typed results too
-  // (we have no authorization hooks that validation could run ahead of).
+  // (scope-auth runs ahead of it: a caller without the scope never has its arguments judged).
   errors: { directResult: true, unsafelyHandleInputErrors: true },
+  scopeAuth: {
+    authScopes: (ctx) => ({
+      publish: (source: string) => can(ctx.caller, `publish:${source}`),
+      admin: can(ctx.caller, "admin"),
+    }),
+    unauthorizedError: (_parent, ctx, _info, result) => refusalFor(ctx.caller, result.failure),
+  },
 });
 
 builder.scalarType("AgentryDateTime", {

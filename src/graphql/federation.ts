@@ -243,7 +243,60 @@ export function withoutFederation(subgraph: GraphQLSchema): GraphQLSchema {
  * through Agent's `id` key; Agentry's own `node` answers clients that call it directly
  * (docs/decisions/0020).
  */
-export const DIRECT_ONLY_ROOT_FIELDS = new Set(["node", "nodes"]);
+export const DIRECT_ONLY_ROOT_FIELDS = new Set(["node", "nodes", "auditEvents"]);
+
+/**
+ * The types only the direct API reaches: the Mutation type (publish, deletes and restores are
+ * made with an API key against Agentry itself, by its CLI or CI, never through another team's
+ * gateway: a supergraph would route another team's credentials, or none, to our writes) and
+ * every type reachable only from it or from DIRECT_ONLY_ROOT_FIELDS (`auditEvents`, admin-only).
+ * Decision 0024.
+ */
+function directOnlyTypes(schema: GraphQLSchema): Set<string> {
+  const reach = (roots: GraphQLNamedType[]): Set<string> => {
+    const seen = new Set<string>();
+    const visitType = (type: GraphQLNamedType | undefined): void => {
+      if (!type || seen.has(type.name)) return;
+      seen.add(type.name);
+      const t = type as unknown as {
+        getFields?: () => Record<string, { type: unknown; args?: readonly { type: unknown }[] }>;
+        getInterfaces?: () => readonly GraphQLNamedType[];
+        getTypes?: () => readonly GraphQLNamedType[];
+      };
+      for (const field of Object.values(t.getFields?.() ?? {})) {
+        visitType(namedOf(field.type));
+        for (const arg of field.args ?? []) visitType(namedOf(arg.type));
+      }
+      for (const i of t.getInterfaces?.() ?? []) visitType(i);
+      for (const member of t.getTypes?.() ?? []) visitType(member);
+    };
+    for (const root of roots) visitType(root);
+    return seen;
+  };
+  const query = schema.getQueryType();
+  const offeredRoots: GraphQLNamedType[] = [];
+  const directRoots: GraphQLNamedType[] = [];
+  for (const [name, field] of Object.entries(query?.getFields() ?? {})) {
+    const target = DIRECT_ONLY_ROOT_FIELDS.has(name) ? directRoots : offeredRoots;
+    const named = namedOf(field.type);
+    if (named) target.push(named);
+    for (const arg of field.args) {
+      const a = namedOf(arg.type);
+      if (a) target.push(a);
+    }
+  }
+  const mutation = schema.getMutationType();
+  if (mutation) directRoots.push(mutation);
+  const offered = reach(offeredRoots);
+  const direct = reach(directRoots);
+  return new Set([...direct].filter((name) => !offered.has(name)));
+}
+
+function namedOf(type: unknown): GraphQLNamedType | undefined {
+  let t = type as { ofType?: unknown } | undefined;
+  while (t && "ofType" in t && t.ofType) t = t.ofType as { ofType?: unknown };
+  return t as GraphQLNamedType | undefined;
+}
 
 /**
  * Makes `_service { sdl }` answer the subgraph's SDL without DIRECT_ONLY_ROOT_FIELDS (the SDL
@@ -257,8 +310,18 @@ export function offerToSupergraph(subgraph: GraphQLSchema): GraphQLSchema {
   // Cut the fields out of the printed text (their definitions' spans, descriptions included),
   // so that the rest reads exactly as printSubgraphSchema printed it.
   const spans: [number, number][] = [];
+  const directTypes = directOnlyTypes(subgraph);
+  const cutType = (node: { name: { value: string }; loc?: { start: number; end: number } }) => {
+    if (directTypes.has(node.name.value) && node.loc) spans.push([node.loc.start, node.loc.end]);
+  };
   visit(parse(sdl), {
+    InputObjectTypeDefinition: cutType,
+    UnionTypeDefinition: cutType,
+    EnumTypeDefinition: cutType,
+    InterfaceTypeDefinition: cutType,
+    ScalarTypeDefinition: cutType,
     ObjectTypeDefinition(node: ObjectTypeDefinitionNode) {
+      cutType(node);
       if (node.name.value !== "Query") return;
       for (const field of node.fields ?? ([] as readonly FieldDefinitionNode[]))
         if (DIRECT_ONLY_ROOT_FIELDS.has(field.name.value) && field.loc)

@@ -40,6 +40,10 @@ export const LIMITS = {
     skill: 128,
     color: 128,
     tool: 256,
+    // A publish's files (src/catalog/publish-limits.ts checks their bytes and rules after this
+    // with typed errors that name the file): a body (256 KiB) cannot carry more anyway.
+    content: 262_144,
+    path: 4_096,
   },
   /** Nesting inside a JSON-like argument (federation representations). */
   maxInputDepth: 8,

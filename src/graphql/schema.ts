@@ -14,6 +14,8 @@ import "./queries.js";
 import "./node.js";
 import "./catalog-entities.js";
 import "./name-conflicts.js";
+import "./publish.js";
+import "./audit.js";
 import {
   FEDERATION_DIRECTIVES,
   FEDERATION_LINK,

@@ -55,7 +55,7 @@ export async function sourcesWhere(db: Executor, where = sql`true`): Promise<Sou
   const rows = await db.execute(sql`
     select s.id, s.name, s.generation::int as generation, s.updated_at as "updatedAt",
            (select count(*)::int from agents a where a.source_id = s.id and a.deleted_at is null) as "agentCount"
-      from sources s where ${where} order by s.name`);
+      from sources s where s.deleted_at is null and ${where} order by s.name`);
   return rowsOf<SourceRow>(rows);
 }
 
