@@ -50,6 +50,12 @@ export interface DatabaseOptions {
    * (search-vector catch-up, analyze).
    */
   workload?: "serve" | "batch";
+  /**
+   * PGlite in memory only: start from this dump of a data folder (PGlite's `dumpDataDir`)
+   * instead of an empty cluster. The tests start every database from one migrated dump: initdb
+   * and nine migrations took 2.5-4 s a database on this machine, loading the dump 0.7 s.
+   */
+  pgliteDump?: Blob;
 }
 
 /**

@@ -39,7 +39,9 @@ export async function openPglite(config: DatabaseConfig, options: DatabaseOption
   const lock = config.dataDir ? lockDataDir(config.dataDir) : null;
   let client: PGlite;
   try {
-    client = config.dataDir ? new PGlite(config.dataDir) : new PGlite();
+    client = config.dataDir
+      ? new PGlite(config.dataDir)
+      : new PGlite(options.pgliteDump ? { loadDataDir: options.pgliteDump } : {});
     // PGlite opens lazily: make a damaged folder fail here, with a message that says so.
     await client.waitReady;
     await client.query("select 1");
