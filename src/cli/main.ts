@@ -4,6 +4,7 @@ import { Command, CommanderError } from "commander";
 import { SourceNotFoundError } from "../catalog/export.js";
 import { ConfigError } from "../config.js";
 import { parseDefinition } from "../definitions/index.js";
+import { registerAuditCommand } from "./audit-command.js";
 import {
   type DatabaseFlags,
   type ExportFlags,
@@ -133,6 +134,7 @@ export function buildProgram(): Command {
     });
 
   registerKeysCommand(program, io, databaseOption);
+  registerAuditCommand(program, io, databaseOption);
 
   return program;
 }
