@@ -61,7 +61,7 @@ export function checkOperation(
   // graphql-js answered "Schema is not configured to execute mutation operation." as HTTP 200
   // without a code.
   if (!schema.getRootType(operation.operation))
-    throw new GraphQLError(`this API has no ${operation.operation} operations, only queries`, {
+    throw new GraphQLError(`this API has no ${operation.operation} operations, only queries and mutations`, {
       nodes: operation,
       extensions: { code: "GRAPHQL_VALIDATION_FAILED", http: { status: 400 } },
     });
