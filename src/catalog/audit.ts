@@ -2,7 +2,7 @@
 // publish, delete, restore, key and visibility change, inserted by the change's own
 // transaction, so that a change that rolls back leaves no event and none commits without one.
 // Read newest first by `auditEvents` (admins) and `agentry audit`.
-import { and, desc, eq, lt, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, lt, type SQL } from "drizzle-orm";
 import type { Caller } from "../auth/caller.js";
 import type { Executor } from "./database.js";
 import * as t from "./schema.js";
@@ -83,12 +83,13 @@ export interface AuditEvent {
 /**
  * A page of events, newest first (by id, which follows commit order closely enough for a
  * trail and never repeats), after the event `afterId` when given, of one source when given.
- * Reads one row more than `first` to say whether more follow.
+ * Reads one row more than `first` to say whether more follow, and the count of all (of the
+ * source): two statements.
  */
 export async function listAuditEvents(
   db: Executor,
   options: { first: number; afterId?: number | null; source?: string | null },
-): Promise<{ events: AuditEvent[]; hasNextPage: boolean }> {
+): Promise<{ events: AuditEvent[]; hasNextPage: boolean; totalCount: number }> {
   const where: SQL[] = [];
   if (options.source != null) where.push(eq(t.auditEvents.source, options.source));
   if (options.afterId != null) where.push(lt(t.auditEvents.id, options.afterId));
@@ -98,11 +99,15 @@ export async function listAuditEvents(
     .where(where.length > 0 ? and(...where) : undefined)
     .orderBy(desc(t.auditEvents.id))
     .limit(options.first + 1);
+  const [total] = await db
+    .select({ n: count() })
+    .from(t.auditEvents)
+    .where(options.source != null ? eq(t.auditEvents.source, options.source) : undefined);
   const events = rows.slice(0, options.first).map((r) => ({
     ...r,
     at: r.at instanceof Date ? r.at : new Date(r.at as unknown as string),
     counts: (r.counts ?? {}) as Record<string, number>,
     paths: r.paths ?? [],
   }));
-  return { events, hasNextPage: rows.length > options.first };
+  return { events, hasNextPage: rows.length > options.first, totalCount: Number(total?.n ?? 0) };
 }

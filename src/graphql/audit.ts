@@ -8,7 +8,6 @@ import { SOURCE_NAME } from "../auth/scopes.js";
 import { type AuditEvent, listAuditEvents } from "../catalog/audit.js";
 import { builder } from "./builder.js";
 import { first } from "./connections.js";
-import { invalidInput } from "./errors.js";
 
 const CURSOR_PREFIX = "audit:";
 
@@ -16,21 +15,18 @@ function cursorOf(id: number): string {
   return btoa(`${CURSOR_PREFIX}${id}`);
 }
 
-function idOfCursor(cursor: string): number {
+/** The event id a cursor of this connection names, or null for anything else. */
+function idOfCursor(cursor: string): number | null {
   let text = "";
   try {
     text = atob(cursor);
   } catch {
-    throw invalidInput("after", "this cursor was not made by this query");
+    return null;
   }
-  const id = Number(text.slice(CURSOR_PREFIX.length));
-  if (
-    !text.startsWith(CURSOR_PREFIX) ||
-    !Number.isSafeInteger(id) ||
-    id < 1 ||
-    String(id) !== text.slice(CURSOR_PREFIX.length)
-  )
-    throw invalidInput("after", "this cursor was not made by this query");
+  const digits = text.slice(CURSOR_PREFIX.length);
+  const id = Number(digits);
+  if (!text.startsWith(CURSOR_PREFIX) || !Number.isSafeInteger(id) || id < 1 || String(id) !== digits)
+    return null;
   return id;
 }
 
@@ -108,11 +104,21 @@ builder.queryField("auditEvents", (t) =>
           validate: z.string().max(128, "at most 128 characters").regex(SOURCE_NAME, "not a source name"),
         }),
       },
-      validate: z.object({ first: first.optional().nullable() }).passthrough(),
+      // Checked before the scope (builder.ts), as every connection's arguments are.
+      validate: z
+        .object({
+          first: first.optional().nullable(),
+          after: z
+            .string()
+            .refine((c) => idOfCursor(c) !== null, "this cursor was not made by this query")
+            .optional()
+            .nullable(),
+        })
+        .passthrough(),
       complexity: (args) => ({ field: 10, multiplier: args.first ?? 20 }),
       resolve: async (_root, args, ctx) => {
         const afterId = args.after ? idOfCursor(args.after) : null;
-        const { events, hasNextPage } = await listAuditEvents(ctx.db, {
+        const { events, hasNextPage, totalCount } = await listAuditEvents(ctx.db, {
           first: args.first ?? 20,
           afterId,
           source: args.source ?? null,
@@ -125,6 +131,7 @@ builder.queryField("auditEvents", (t) =>
             startCursor: events[0] ? cursorOf(events[0].id) : null,
             endCursor: events.at(-1) ? cursorOf(events.at(-1)!.id) : null,
           },
+          totalCount,
         };
       },
     },
@@ -132,6 +139,12 @@ builder.queryField("auditEvents", (t) =>
       name: "AuditEventConnection",
       description: "A page of audit events, newest first.",
       edgesField: { description: "The page's events, each with its cursor." },
+      fields: (c) => ({
+        totalCount: c.int({
+          description: "How many events there are (of `source`, when given), over all pages.",
+          resolve: (conn) => (conn as unknown as { totalCount: number }).totalCount,
+        }),
+      }),
     },
     {
       name: "AuditEventEdge",

@@ -89,19 +89,20 @@ export const builder = new SchemaBuilder<{
   DefaultFieldNullability: false;
 }>({
   // Errors before Validation: argument validation failures become InvalidInputError results.
-  // ScopeAuth right after Errors: a caller without the scope is refused before its arguments
-  // are validated or anything runs, and the refusal (auth-errors.ts) becomes the field's
+  // ScopeAuth after Errors, so that its refusal (auth-errors.ts) becomes the field's
   // AgentryForbiddenError / AgentryUnauthenticatedError member where its union lists them (a
-  // GraphQL error with code FORBIDDEN / UNAUTHENTICATED elsewhere). It wraps only the fields
-  // that declare `authScopes` (the mutations and auditEvents): reads are untouched. After
-  // Deadline, so that a spent budget still stops first. Directives and Federation last (they wrap no resolvers of ours): entity keys and the
+  // GraphQL error with code FORBIDDEN / UNAUTHENTICATED elsewhere), and after Validation, so
+  // that a malformed argument is BAD_USER_INPUT for every caller, as on every other field
+  // (arguments say nothing about the catalog); no resolver runs before the scope is checked.
+  // It wraps only the fields that declare `authScopes` (the mutations and auditEvents): reads
+  // are untouched. Directives and Federation last (they wrap no resolvers of ours): entity keys and the
   // subgraph schema, see federation.ts. Deadline first, so that its check wraps all the others
   // (wrapResolve hooks nest first plugin outermost).
   plugins: [
     "deadline",
     ErrorsPlugin,
-    ScopeAuthPlugin,
     ValidationPlugin,
+    ScopeAuthPlugin,
     RelayPlugin,
     "forwardOnly",
     DataloaderPlugin,
@@ -164,7 +165,7 @@ export const builder = new SchemaBuilder<{
   // after graphql-jit had compiled the query, and walks fragments without memoization.
   complexity: { defaultComplexity: 1, defaultListMultiplier: 10, disabled: true },
   // Argument validation runs before the resolver; this lets its failures be typed results too
-  // (scope-auth runs ahead of it: a caller without the scope never has its arguments judged).
+  // (then scope-auth, before any resolver).
   errors: { directResult: true, unsafelyHandleInputErrors: true },
   scopeAuth: {
     authScopes: (ctx) => ({

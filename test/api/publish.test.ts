@@ -173,7 +173,7 @@ for (const c of cases) {
       expect(await count("select count(*) as n from files")).toBe(0);
       expect(await count("select count(*) as n from sources")).toBe(0);
       expect(await count("select count(*) as n from audit_events")).toBe(0);
-      // The refusal comes before argument validation: a bad input is not even looked at.
+      // The scope is checked before any file is: a bad path is not even looked at.
       const bad = await publish("reader", { source: "team", files: [{ path: "../x.md", content: "" }] });
       expect(bad.body.data.publish.__typename).toBe("AgentryForbiddenError");
     });
