@@ -63,7 +63,9 @@ function setHeaders(request: Request, headers: Headers, requestId: string, cors:
   const origin = allowedOrigin(request, cors);
   if (origin) {
     headers.set("access-control-allow-origin", origin);
-    headers.set("access-control-expose-headers", REQUEST_ID);
+    // WWW-Authenticate says a 401 is about the token (error="invalid_token", decision 0023):
+    // a page can only read it when it is exposed.
+    headers.set("access-control-expose-headers", `${REQUEST_ID}, WWW-Authenticate`);
   }
   // A list of origins makes the answer depend on the request's Origin: caches must know.
   if (cors.origins !== "*") headers.append("vary", "Origin");

@@ -50,7 +50,8 @@ describe("response headers on Node", () => {
     expect(off.headers.get("x-agentry-cache")).toBeNull();
     const expected = {
       "access-control-allow-origin": "*",
-      "access-control-expose-headers": "x-request-id, RateLimit, RateLimit-Policy, Retry-After",
+      "access-control-expose-headers":
+        "x-request-id, WWW-Authenticate, RateLimit, RateLimit-Policy, Retry-After",
       "content-length": "<n>",
       "content-type": "application/graphql-response+json; charset=utf-8",
       // npm start limits each caller (decision 0021), a cache hit too.
@@ -90,7 +91,7 @@ describe("response headers on Node", () => {
       "access-control-allow-origin": "*",
       "access-control-allow-methods": "GET, POST, OPTIONS",
       "access-control-allow-headers": "content-type, x-request-id",
-      "access-control-expose-headers": "x-request-id",
+      "access-control-expose-headers": "x-request-id, WWW-Authenticate",
       "access-control-max-age": "7200",
       vary: "Access-Control-Request-Headers",
       "x-request-id": "<id>",

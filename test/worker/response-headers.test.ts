@@ -30,7 +30,7 @@ describe.runIf(env)("response headers on the Worker", () => {
     // No content-length at this level on workerd (Yoga sets none here; the runtime adds it).
     const expected = {
       "access-control-allow-origin": "*",
-      "access-control-expose-headers": "x-request-id",
+      "access-control-expose-headers": "x-request-id, WWW-Authenticate",
       "content-type": "application/graphql-response+json; charset=utf-8",
       "x-request-id": "<id>",
       ...SECURITY_HEADERS,
