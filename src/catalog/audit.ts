@@ -25,15 +25,20 @@ export interface Actor {
   kind: string;
   /** The key's name, the JWT's subject, or `anonymous`. */
   name: string;
-  /** The key's id (public), else null. */
+  /** The key's id (public), the JWT's issuer, else null. */
   id: string | null;
 }
 
 /** Who a caller is, as the audit trail records it. */
 export function actorOf(caller: Caller): Actor {
   if (caller.kind === "key") return { kind: "key", name: caller.name, id: caller.id };
-  const other = caller as { kind: string; subject?: unknown; name?: unknown };
-  if (typeof other.subject === "string") return { kind: other.kind, name: other.subject, id: null };
+  const other = caller as { kind: string; subject?: unknown; issuer?: unknown; name?: unknown };
+  if (typeof other.subject === "string")
+    return {
+      kind: other.kind,
+      name: other.subject,
+      id: typeof other.issuer === "string" ? other.issuer : null,
+    };
   if (typeof other.name === "string") return { kind: other.kind, name: other.name, id: null };
   return { kind: other.kind, name: other.kind, id: null };
 }

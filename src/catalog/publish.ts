@@ -283,6 +283,8 @@ export async function stagePublishFiles(
   writer: PublishWriter,
   options: { id: string; source: string; files: readonly PublishFile[] },
   who: Who,
+  /** The staging's totals (tests lower them to reach them). */
+  limits: { stagedFiles: number; stagedBytes: number } = PUBLISH_LIMITS,
 ): Promise<Staging> {
   const bytes = checkPublishFiles(options.files);
   return writer.transaction(async (tx) => {
@@ -295,22 +297,22 @@ export async function stagePublishFiles(
     );
     const files = row.files - Number(replaced?.n ?? 0) + options.files.length;
     const total = Number(row.bytes) - Number(replaced?.bytes ?? 0) + bytes;
-    if (files > PUBLISH_LIMITS.stagedFiles)
+    if (files > limits.stagedFiles)
       throw new PublishRefusedError(
         "STAGED_FILES",
-        `the staged publish would hold ${files} files, at most ${PUBLISH_LIMITS.stagedFiles} (larger catalogs: agentry import)`,
+        `the staged publish would hold ${files} files, at most ${limits.stagedFiles} (larger catalogs: agentry import)`,
         null,
         null,
-        PUBLISH_LIMITS.stagedFiles,
+        limits.stagedFiles,
         files,
       );
-    if (total > PUBLISH_LIMITS.stagedBytes)
+    if (total > limits.stagedBytes)
       throw new PublishRefusedError(
         "STAGED_BYTES",
-        `the staged publish would hold ${total} bytes, at most ${PUBLISH_LIMITS.stagedBytes} (larger catalogs: agentry import)`,
+        `the staged publish would hold ${total} bytes, at most ${limits.stagedBytes} (larger catalogs: agentry import)`,
         null,
         null,
-        PUBLISH_LIMITS.stagedBytes,
+        limits.stagedBytes,
         total,
       );
     const encoder = new TextEncoder();

@@ -484,7 +484,7 @@ export const auditEvents = pgTable(
     actorKind: text("actor_kind").notNull(),
     /** The key's name or the JWT's subject. */
     actorName: text("actor_name").notNull(),
-    /** The key's id (public); null for other callers. */
+    /** The key's id (public), or the JWT's issuer; null for anonymous callers. */
     actorId: text("actor_id"),
     /** publish | delete-agent | restore-agent | delete-source | restore-source | key-create | … */
     action: text("action").notNull(),

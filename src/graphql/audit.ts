@@ -58,7 +58,7 @@ const AuditEventRef = builder.objectRef<AuditEvent>("AuditEvent").implement({
     actorName: t.exposeString("actorName", { description: "The key's name or the JWT's subject." }),
     actorId: t.exposeString("actorId", {
       nullable: true,
-      description: "The key's public id; null for other callers.",
+      description: "The key's public id, or the JWT's issuer; null for anonymous callers.",
     }),
     action: t.exposeString("action", {
       description:
