@@ -177,3 +177,41 @@ for (const c of cases) {
     );
   });
 }
+
+// The Neon drivers through the same SQL: a publish and a staged commit on the Database the
+// Worker opens (neon-http's transactions go over a WebSocket pool), as the app's writes run
+// once it hands its Database to the GraphQL context.
+const neon = (await driverCases()).filter((c) => c.driver === "neon-http" || c.driver === "neon-ws");
+describe.each(neon)("publish on $driver", ({ open }) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await open();
+  });
+  afterAll(async () => {
+    await t?.cleanup();
+  });
+
+  it("publishes, then stages and commits in one transaction, with its audit events", async () => {
+    const first = await publishFiles(
+      t.database,
+      { source: "neon", files: [file("a")], ifGeneration: 0 },
+      who,
+    );
+    expect(first).toMatchObject({ created: ["agents/a.md"], generation: 1 });
+    const s = await beginPublish(t.database, { source: "neon", ifGeneration: 1 }, who);
+    await stagePublishFiles(t.database, { id: s.id, source: "neon", files: [file("b"), file("c")] }, who);
+    const report = await commitPublish(t.database, { id: s.id, source: "neon", prune: true }, who);
+    expect(report).toMatchObject({
+      created: ["agents/b.md", "agents/c.md"],
+      deleted: ["agents/a.md"],
+      generation: 2,
+    });
+    const events = rowsOf<{ action: string; generation: unknown }>(
+      await t.database.db.execute(sql`select action, generation from audit_events order by id`),
+    );
+    expect(events.map((e) => [e.action, Number(e.generation)])).toEqual([
+      ["publish", 1],
+      ["publish", 2],
+    ]);
+  });
+});
