@@ -366,6 +366,10 @@ export function createApp(options: AppOptions): App {
       return unauthenticatedResponse(scope.requestId);
     }
     const caller = auth.caller;
+    // AGENTRY_READ_ACCESS=token: an anonymous caller holds nothing, so it gets nothing but
+    // GraphiQL's page (which then asks for a token): every operation needs a credential.
+    if (caller.kind === "anonymous" && caller.scopes.length === 0 && !isGraphiQLPage(request, url))
+      return credentialRequiredResponse(scope.requestId);
     if (scope.rate) scope.rate.key = callerKey(request, peer, http.trustProxy, caller);
     // Every GraphQL request pays 1 point first, before its body is read: garbage too.
     if (scope.rate && limiter) {
@@ -462,6 +466,32 @@ export function createApp(options: AppOptions): App {
       return withRateHeaders(decorate(request, response, requestId, cors), rate);
     },
   };
+}
+
+/** A browser asking for GraphiQL's page: a GET of /graphql for HTML, without an operation. */
+function isGraphiQLPage(request: Request, url: URL): boolean {
+  return (
+    request.method === "GET" &&
+    url.pathname === "/graphql" &&
+    !url.searchParams.has("query") &&
+    (request.headers.get("accept") ?? "").includes("text/html")
+  );
+}
+
+/** AGENTRY_READ_ACCESS=token and no credential: RFC 6750's challenge, without an error code. */
+function credentialRequiredResponse(requestId: string): Response {
+  return Response.json(
+    {
+      errors: [
+        {
+          message:
+            "this API answers only callers with a credential: send Authorization: Bearer <API key or JWT>",
+          extensions: { code: "UNAUTHENTICATED", requestId },
+        },
+      ],
+    },
+    { status: 401, headers: { "www-authenticate": 'Bearer realm="agentry"' } },
+  );
 }
 
 /** The caller's budget on every limited answer, refused or not, readable by browser pages. */
