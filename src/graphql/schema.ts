@@ -16,6 +16,7 @@ import "./catalog-entities.js";
 import "./name-conflicts.js";
 import "./publish.js";
 import "./audit.js";
+import "./plan.js";
 import {
   FEDERATION_DIRECTIVES,
   FEDERATION_LINK,
