@@ -16,6 +16,8 @@ import {
 import { type DoctorFlags, doctorCommand } from "./doctor-command.js";
 import { findDefinitionFiles, readText, UsageError } from "./files.js";
 import { registerKeysCommand } from "./keys-command.js";
+import { registerPlanCommand } from "./plan-command.js";
+import { registerPushCommand } from "./push-command.js";
 import { isExplained, serveCommand } from "./serve-command.js";
 import { type Output, validate } from "./validate.js";
 
@@ -135,6 +137,8 @@ export function buildProgram(): Command {
 
   registerKeysCommand(program, io, databaseOption);
   registerAuditCommand(program, io, databaseOption);
+  registerPushCommand(program, io, includeOption);
+  registerPlanCommand(program, io, includeOption);
 
   return program;
 }
