@@ -393,8 +393,20 @@ export function createApp(options: AppOptions): App {
           scope.db,
           async (r) => yoga.fetch(r, { ...scope, caller, graphCache: null, params }),
           yoga.fetchAPI.Response,
+          (r) => costs.get(r),
         );
-        if (cached) return cached;
+        if (cached) {
+          // A hit pays what its miss cost, less the door's point, as Yoga's plugin charges it.
+          if (cached.cost !== null && cached.cost > 1 && limiter && scope.rate) {
+            const decision = await limiter.charge(scope.rate.key, cached.cost - 1);
+            scope.rate.decision = decision;
+            if (!decision.allowed) {
+              await cached.response.body?.cancel();
+              return rateLimitedResponse(decision, cached.cost);
+            }
+          }
+          return cached.response;
+        }
       }
       return yoga.fetch(request, { ...scope, caller, graphCache, params });
     };

@@ -2,8 +2,9 @@
 // (the expensive read) is answered from the graph cache as the serialized response body, with
 // no parsing and no re-serializing. The key is the normalized document, its variables, the
 // response's media type and the catalog generation; misses compute once (single flight) and
-// only successful answers are stored. The request id and CORS headers are not stored: every
-// response, this one too, gets them on its way out (./http-headers.ts).
+// only successful answers are stored, with the operation's cost: a hit runs no resolver, but
+// the rate limit charges it what the miss cost (decision 0021). The request id and CORS headers
+// are not stored: every response, this one too, gets them on its way out (./http-headers.ts).
 import { Kind, type OperationDefinitionNode, parse, print } from "graphql";
 import { LRUCache } from "lru-cache";
 import type { GraphCache } from "../cache/graph-cache.js";
@@ -65,7 +66,9 @@ export async function cachedGraphResponse(
   answer: (request: Request) => Promise<Response>,
   /** Yoga's Response class: on Node its light ponyfill (a twentieth of undici's cost to build). */
   ResponseClass: typeof Response = Response,
-): Promise<Response | null> {
+  /** The cost the limits measured for the request `answer` ran (app.ts: by request). */
+  costOf: (request: Request) => number | undefined = () => undefined,
+): Promise<CachedGraphResponse | null> {
   const document = cacheableDocument(body);
   if (!document) return null;
   const accept = request.headers.get("accept") ?? "";
@@ -73,15 +76,19 @@ export async function cachedGraphResponse(
   const generation = await batchedCatalogGeneration(db).catch(() => null);
   if (generation === null) return null;
   const key = await cache.key(generation, {
-    kind: "response",
+    // v2: the entry starts with the operation's cost.
+    kind: "response-v2",
     document,
     variables: JSON.stringify(body.variables ?? {}),
     operationName: typeof body.operationName === "string" ? body.operationName : null,
     accept: accept.includes("application/graphql-response+json") ? "graphql-response" : "json",
   });
   let uncacheable: Response | null = null;
+  // Whether this request computed the entry (a miss: Yoga charged it), or waited for another's.
+  let computedHere = false;
   const stored = await cache
     .get(key, async () => {
+      computedHere = true;
       const response = await answer(request);
       const text = await response.text();
       const contentType = response.headers.get("content-type") ?? "application/json";
@@ -90,22 +97,33 @@ export async function cachedGraphResponse(
         uncacheable = new Response(text, { status: response.status, headers: response.headers });
         throw new NotCacheable();
       }
-      return `${contentType}\n${text}`;
+      return `${costOf(request) ?? 0}\n${contentType}\n${text}`;
     })
     .catch((e) => {
       if (e instanceof NotCacheable) return null;
       throw e;
     });
-  if (stored === null) return uncacheable ?? answer(request);
-  const newline = stored.indexOf("\n");
-  const text = stored.slice(newline + 1);
-  return new ResponseClass(text, {
+  if (stored === null) return { response: uncacheable ?? (await answer(request)), cost: null };
+  const first = stored.indexOf("\n");
+  const second = stored.indexOf("\n", first + 1);
+  const cost = Number(stored.slice(0, first));
+  const response = new ResponseClass(stored.slice(second + 1), {
     status: 200,
     headers: {
-      "content-type": stored.slice(0, newline),
+      "content-type": stored.slice(first + 1, second),
       "x-agentry-cache": "graph",
     },
   });
+  return { response, cost: !computedHere && Number.isFinite(cost) && cost > 0 ? cost : null };
+}
+
+export interface CachedGraphResponse {
+  response: Response;
+  /**
+   * A hit's stored cost, for the rate limit to charge; null when this request computed the
+   * answer itself (Yoga's plugin charged it).
+   */
+  cost: number | null;
 }
 
 class NotCacheable extends Error {}

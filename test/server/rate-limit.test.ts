@@ -4,10 +4,11 @@
 import { readFileSync } from "node:fs";
 import { getIntrospectionQuery, Kind, type OperationDefinitionNode, parse } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GraphCache, MemoryStore } from "../../src/cache/index.js";
 import { ConfigError, DEFAULT_RATE_LIMIT_POINTS, readHttpConfig } from "../../src/config.js";
 import { schema } from "../../src/graphql/schema.js";
 import { createNodeApp } from "../../src/node.js";
-import type { App } from "../../src/server/app.js";
+import { type App, createApp } from "../../src/server/app.js";
 import { loadExamplesIfEmpty } from "../../src/server/examples.js";
 import { checkOperation } from "../../src/server/limits-plugin.js";
 import {
@@ -153,6 +154,34 @@ describe.runIf(pg && redisServer)("limits per caller", () => {
     expect(again.status).toBe(429);
     expect(again.body.errors![0]!.extensions.code).toBe("RATE_LIMITED");
     expect(t.database.statements - before).toBe(0);
+  });
+
+  it("charges a graph-cache hit what its miss cost, and refuses it over the limit without SQL", async () => {
+    const GRAPH =
+      '{ agentGraph(roots: ["acme-platform/api-designer"], depth: 2) { ... on AgentGraph { nodes { agent { ref } } } } }';
+    const cost = costOf(GRAPH);
+    expect(cost).toBeGreaterThan(10);
+    const limit = 2 * cost + cost / 2;
+    const app = createApp({
+      database: t.database,
+      logger: captureLogger(),
+      graphCache: new GraphCache(new MemoryStore(1 << 20), 60, uniquePrefix()),
+      rateLimit: new MemoryRateLimit(limit),
+    });
+    const miss = await ask(app, GRAPH);
+    expect(miss.status).toBe(200);
+    expect(miss.body.data.agentGraph.nodes.length).toBeGreaterThan(1);
+    expect(miss.headers.get("ratelimit")).toMatch(new RegExp(`^"per-caller";r=${limit - cost};t=`));
+    // Until this change a hit paid the door's 1 point: r would be limit - cost - 1.
+    const hit = await ask(app, GRAPH);
+    expect(hit.headers.get("x-agentry-cache")).toBe("graph");
+    expect(hit.headers.get("ratelimit")).toMatch(new RegExp(`^"per-caller";r=${limit - 2 * cost};t=`));
+    const before = t.database.statements;
+    const refused = await ask(app, GRAPH);
+    expect(refused.status).toBe(429);
+    expect(refused.body.errors![0]!.extensions.code).toBe("RATE_LIMITED");
+    // The generation check ran (the hit needs it to find the entry); no resolver did.
+    expect(t.database.statements - before).toBeLessThanOrEqual(1);
   });
 
   it("limits two callers separately", async () => {
