@@ -193,8 +193,10 @@ export async function planCommand(dir: string, flags: PlanFlags, io: Output): Pr
   return planWith(dir, flags, remoteOf(flags.to, flags.token), io);
 }
 
-const edge = (e: Edge) =>
-  e.kind === "peer" ? `peer ${e.from} <-> ${e.to}` : `${e.kind} ${e.from} -> ${e.to}`;
+const edge = (e: Edge) => {
+  const kind = e.kind.toLowerCase();
+  return kind === "peer" ? `peer ${e.from} <-> ${e.to}` : `${kind} ${e.from} -> ${e.to}`;
+};
 const kindWord = (kind: string) => (kind === "collaborator" ? "agent" : kind);
 
 function brokenMessage(b: Plan["brokenReferences"][number]): string {
