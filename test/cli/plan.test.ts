@@ -13,6 +13,7 @@ import { join, relative, resolve } from "node:path";
 import { promisify } from "node:util";
 import { createServerAdapter } from "@whatwg-node/server";
 import { sql } from "drizzle-orm";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKey } from "../../src/auth/api-keys.js";
 import { rowsOf } from "../../src/catalog/bulk.js";
@@ -338,5 +339,34 @@ for (const c of cases) {
       });
       expect(await fingerprint()).toEqual(before);
     });
+
+    it.runIf(c.driver === "pg")(
+      "a plan takes the source's import lock: it waits while an import holds it",
+      { timeout: 60_000 },
+      async () => {
+        // What `agentry import` holds for its whole length: the session-level lock of the key.
+        const importer = new pg.Client({ connectionString: t.url! });
+        await importer.connect();
+        try {
+          await importer.query("select pg_advisory_lock(hashtext('agentry:source:team'))");
+          let settled = false;
+          const planned = gql<any>(
+            app,
+            `mutation P($input: PlanPublishInput!) { planPublish(input: $input) { __typename } }`,
+            { input: { source: "team", files: [] } },
+            { authorization: `Bearer ${env.AGENTRY_TOKEN}` },
+          ).then((r) => {
+            settled = true;
+            return r;
+          });
+          await new Promise((done) => setTimeout(done, 800));
+          expect(settled).toBe(false);
+          await importer.query("select pg_advisory_unlock(hashtext('agentry:source:team'))");
+          expect((await planned).body.data.planPublish.__typename).toBe("PublishPlan");
+        } finally {
+          await importer.end();
+        }
+      },
+    );
   });
 }
