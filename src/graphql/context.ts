@@ -2,7 +2,7 @@
 // (a drizzle database); it never imports a driver.
 import type { Caller } from "../auth/caller.js";
 import type { GraphCache } from "../cache/graph-cache.js";
-import type { Executor } from "../catalog/database.js";
+import type { Database, Executor } from "../catalog/database.js";
 
 export interface GraphQLContext {
   db: Executor;
@@ -20,4 +20,10 @@ export interface GraphQLContext {
    * may do is asked of `can()` (src/auth/caller.ts), never of its fields.
    */
   caller: Caller;
+  /**
+   * The whole database, for writes (its batch pool, its transactions, its import lock): absent
+   * where a request must keep to its own connection (the Worker's neon-ws pool per request,
+   * `connect`), where writes open their transactions on `db`.
+   */
+  database?: Database;
 }

@@ -284,6 +284,8 @@ export function createApp(options: AppOptions): App {
       signal,
       rate,
       caller,
+      // Neon's HTTP driver has no transactions on `db`; its Database opens a pool per write.
+      ...(options.connect ? {} : { database }),
     }),
     plugins: [
       parsedBodyPlugin,

@@ -1,8 +1,8 @@
 // Publish inside workerd (issue 16 point 1, decision 0024): the Worker's own fetch, a real API
 // key as `Authorization: Bearer`, against the local PostgreSQL through the Neon stand-ins. With
 // neon-ws (a WebSocket pool per request) a publish and a staged publish commit in one
-// transaction and read back; with neon-http, which has no transactions, a write answers a
-// clear WRITES_UNAVAILABLE error, never "Unexpected error.".
+// transaction and read back; with neon-http (the default), whose HTTP queries have no
+// transactions, a write goes through the Database's own WebSocket pool for that write.
 import { describe, expect, inject, it } from "vitest";
 import { createKey } from "../../src/auth/api-keys.js";
 import { openNeon } from "../../src/catalog/drivers/neon.js";
@@ -32,7 +32,7 @@ const agent = (name: string) =>
   `---\nname: ${name}\ndescription: The ${name} agent.\ntools: Read\n---\nBody.\n`;
 
 describe.runIf(env)("publish on the Worker", () => {
-  it("publishes, stages and commits over neon-ws; neon-http says writes need neon-ws", async () => {
+  it("publishes, stages and commits over neon-ws, and publishes over neon-http", async () => {
     const source = `workerd-${Date.now()}`;
     const database = await openNeon(readDatabaseConfig({ ...env!, AGENTRY_DB_DRIVER: "neon-http" }), {});
     let token = "";
@@ -88,18 +88,18 @@ describe.runIf(env)("publish on the Worker", () => {
       token,
     );
     expect(read.body.data.agent).toEqual({ ref: `${source}/beta`, tools: [{ name: "Read" }] });
+    // The Worker's default driver, neon-http: a write opens a WebSocket pool of its own.
     const http = await ask(
       env!,
-      `mutation P($input: PublishInput!) { publish(input: $input) { __typename } }`,
-      { input: { source, files: [{ path: "agents/gamma.md", content: agent("gamma") }] } },
+      `mutation P($input: PublishInput!) { publish(input: $input) { __typename ... on PublishReport { created generation } } }`,
+      { input: { source, files: [{ path: "agents/gamma.md", content: agent("gamma") }], ifGeneration: 2 } },
       token,
     );
-    expect(http.body.errors).toEqual([
-      expect.objectContaining({
-        message:
-          "this server reads over Neon's HTTP driver, which has no transactions: writes need AGENTRY_DB_DRIVER=neon-ws",
-        extensions: expect.objectContaining({ code: "WRITES_UNAVAILABLE" }),
-      }),
-    ]);
+    expect(http).toEqual({
+      status: 200,
+      body: {
+        data: { publish: { __typename: "PublishReport", created: ["agents/gamma.md"], generation: 3 } },
+      },
+    });
   });
 });
