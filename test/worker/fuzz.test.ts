@@ -52,6 +52,13 @@ describe.runIf(env)(`fuzz on the Worker: ${COUNT} schema-generated requests, see
       f.failures.filter((r) => !KNOWN_UNCODED.some((k) => k.test(r))).map((r) => `#${f.index}: ${r}`),
     );
     expect(unknown, summary).toEqual([]);
-    expect(report.outcomes.get("200 ok") ?? 0).toBeGreaterThan(COUNT * 0.25);
+    // As on Node (test/fuzz/fuzz.test.ts): anonymous mutations and auditEvents are refused at
+    // their scope check, which is reaching them.
+    const answered = (re: RegExp) =>
+      [...report.outcomes].filter(([o]) => re.test(o)).reduce((n, [, k]) => n + k, 0);
+    expect(answered(/^200 ok$/)).toBeGreaterThan(COUNT * 0.2);
+    expect(
+      answered(/^200 ok$|UNAUTHENTICATED|data:AgentryUnauthenticatedError|data:AgentryForbiddenError/),
+    ).toBeGreaterThan(COUNT * 0.25);
   });
 });
