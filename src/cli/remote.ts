@@ -157,9 +157,10 @@ export async function graphql<T>(
         continue;
       }
       const when = wait === null ? "later" : `in ${Math.ceil(wait)} s`;
+      // The server's own message says its budget and when to retry.
       if (response.status === 429)
         throw new RemoteError(
-          `${remote.server} is rate limiting this caller (429)${detail}; try again ${when}`,
+          `${remote.server} is rate limiting this caller (429)${detail || `; try again ${when}`}`,
           "RATE_LIMITED",
         );
       throw new RemoteError(

@@ -17,7 +17,8 @@ import { createKey } from "../../src/auth/api-keys.js";
 import { rowsOf } from "../../src/catalog/bulk.js";
 import type { Database } from "../../src/catalog/database.js";
 import type { App, Peer } from "../../src/server/app.js";
-import { testApp } from "../support/app.js";
+import { MemoryRateLimit } from "../../src/server/rate-limit.js";
+import { captureLogger, testApp } from "../support/app.js";
 import { driverCases, type TestDatabase } from "../support/databases.js";
 
 const BIN = resolve(import.meta.dirname, "../../bin/agentry.js");
@@ -309,6 +310,34 @@ for (const c of cases) {
       expect(usage.code).toBe(2);
       expect(usage.stderr).toBe('agentry: --to "ftp://example.com": use an http:// or https:// address\n');
     });
+
+    it.runIf(c.driver === "pglite")(
+      "429: one line with the server's budget and when to retry, exit 1",
+      { timeout: 120_000 },
+      async () => {
+        const dir = join(work, "limited");
+        await cp(FIXTURE, dir, { recursive: true });
+        // A budget smaller than any request: refused before it runs, with Retry-After.
+        const limited = await serve(
+          testApp(database, captureLogger(), { rateLimit: new MemoryRateLimit(5) }),
+        );
+        try {
+          const r = await cli(["push", dir, "--source", "team", "--to", limited.url], {
+            AGENTRY_TOKEN: tokens["ci-team"]!,
+          });
+          outputs.push(r.stdout, r.stderr);
+          expect(r.code).toBe(1);
+          expect(r.stderr).toMatch(
+            new RegExp(
+              `^agentry: ${limited.url.replace(/\./g, "\\.")} is rate limiting this caller \\(429\\): rate limit exceeded: 5 points per 60 s per caller, and this request costs \\d+; retry in \\d+ s\\n$`,
+            ),
+          );
+          expect(limited.received.every((x) => x.operation === "PublishedFiles")).toBe(true);
+        } finally {
+          await limited.close();
+        }
+      },
+    );
 
     it("never prints a token", () => {
       const printed = outputs.join("\n");
