@@ -128,10 +128,17 @@ export async function sendFiles(
     const { id } = expect<{ id: string }>(remote, begun.beginPublish, "PublishStaging");
     let sent = 0;
     for (const chunk of chunks) {
-      const staged = await graphql<{ stagePublishFiles: Result }>(remote, STAGE, {
-        input: { source, stagingId: id, files: asInput(chunk) },
-      });
-      expect(remote, staged.stagePublishFiles, "PublishStaging");
+      try {
+        const staged = await graphql<{ stagePublishFiles: Result }>(remote, STAGE, {
+          input: { source, stagingId: id, files: asInput(chunk) },
+        });
+        expect(remote, staged.stagePublishFiles, "PublishStaging");
+      } catch (e) {
+        if (!(e instanceof RemoteError)) throw e;
+        // Staged files are invisible until the commit, which never came.
+        const which = chunk.length === 1 ? ` (sending ${chunk[0]!.shown})` : "";
+        throw new RemoteError(`${e.message}${which}; nothing was committed`, e.code);
+      }
       sent += chunk.length;
       bar?.update(sent);
     }
@@ -148,6 +155,10 @@ export async function pushCommand(dir: string, flags: PushFlags, io: Output): Pr
   checkSource(flags.source);
   const remote = remoteOf(flags.to, flags.token);
   if (flags.dryRun) return planWith(dir, { ...flags } as PlanFlags, remote, io);
+  if (flags.format !== undefined && flags.format !== "text")
+    throw new UsageError(
+      `--format ${flags.format} is for --dry-run (a push prints its report; --json for JSON)`,
+    );
   const local = await readFolder(dir, flags.include ?? []);
   const started = performance.now();
   // The hashes are read at a generation, which the publish then expects: when someone else
@@ -263,7 +274,7 @@ export function registerPushCommand(
     .option("--prune", "delete what the source holds that the folder no longer has")
     .option("--if-generation <n>", "publish only if the source is at this generation", generationFlag)
     .option("--dry-run", "print what the push would change (as `agentry plan`) and send nothing")
-    .option("--format <format>", "with --dry-run: text, github or json", "text")
+    .option("--format <format>", "with --dry-run: text, github or json (default: text)")
     .option("--json", "print the report as JSON")
     .option(...includeOption)
     .action(async (dir: string, opts: PushFlags) => {

@@ -106,7 +106,11 @@ function networkReason(e: unknown): string {
     if (c instanceof Error && c.name === "TimeoutError") return "the server did not answer within 120 s";
     c = c.cause as typeof c;
   }
-  return e instanceof Error ? e.message : String(e);
+  // No code: the innermost cause says most (fetch's own "fetch failed" says nothing).
+  let inner = e as { cause?: unknown; message?: unknown } | undefined;
+  for (let i = 0; inner?.cause && i < 5; i++) inner = inner.cause as typeof inner;
+  const message = typeof inner?.message === "string" ? inner.message : String(e);
+  return message === "bad port" ? "the port is one browsers and fetch refuse to use (bad port)" : message;
 }
 
 interface GraphQLBody {
@@ -178,10 +182,7 @@ export async function graphql<T>(
     if (response.status === 403)
       throw new RemoteError(`${remote.server} refused the request (403)${detail}`, "FORBIDDEN");
     if (response.status === 413)
-      throw new RemoteError(
-        `${remote.server} refused a request as too large (413)${detail}; its body limit (AGENTRY_MAX_BODY_BYTES) is below what this CLI sends`,
-        "TOO_LARGE",
-      );
+      throw new RemoteError(`${remote.server} refused a request as too large (413)${detail}`, "TOO_LARGE");
     if (!parsed || (parsed.data === undefined && !parsed.errors))
       throw new RemoteError(
         `${remote.server} answered HTTP ${response.status} without a GraphQL result: is --to the Agentry server's address?`,

@@ -107,7 +107,7 @@ for (const c of cases) {
       server = await serve(testApp(database));
       work = await mkdtemp(join(tmpdir(), "agentry-push-"));
       for (const [name, scopes] of [
-        ["ci-team", ["publish:team", "publish:big", "publish:broken"]],
+        ["ci-team", ["publish:team", "publish:big", "publish:broken", "publish:atomic"]],
         ["ci-other", ["publish:other"]],
       ] as const)
         tokens[name] = (await createKey(database.db, { name, scopes: [...scopes] })).token;
@@ -252,6 +252,38 @@ for (const c of cases) {
       const again = await push(dir, ["--source", "big", "--token", tokens["ci-team"]!, "--json"]);
       expect(JSON.parse(again.stdout)).toMatchObject({ sent: 0, generation: 1 });
       expect(again.code).toBe(0);
+    });
+
+    it("a staged push that fails part-way commits nothing: the source stays as it was", {
+      timeout: 120_000,
+    }, async () => {
+      const dir = join(work, "atomic");
+      await cp(FIXTURE, dir, { recursive: true });
+      const paragraph = "Writes one section of the handbook and links it from the index. ".repeat(20);
+      for (let i = 0; i < 150; i++)
+        await writeFile(
+          join(dir, "agents", `writer-${String(i).padStart(3, "0")}.md`),
+          agent(`writer-${i}`, paragraph),
+        );
+      // Within a file's limit (45,000 bytes) but six times that as JSON (\u0001 each): its
+      // request is over the server's 256 KiB body limit, after the others were staged.
+      await writeFile(join(dir, "agents/zz-dense.md"), agent("zz-dense", "\u0001".repeat(45_000)));
+      const n = server.received.length;
+      const r = await push(dir, ["--source", "atomic", "--token", tokens["ci-team"]!]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `^agentry: ${server.url.replace(/\./g, "\\.")} refused a request as too large \\(413\\): the request body is larger than 262144 bytes \\(AGENTRY_MAX_BODY_BYTES\\) \\(sending .*agents/zz-dense\\.md\\); nothing was committed\\n$`,
+        ),
+      );
+      const ops = since(n).map((x) => x.operation);
+      expect(ops.slice(0, 2)).toEqual(["PublishedFiles", "PushBegin"]);
+      expect(ops.filter((o) => o === "PushStage").length).toBeGreaterThanOrEqual(3);
+      expect(ops).not.toContain("PushCommit");
+      // Staged, never committed: no source, no file, no event.
+      expect(await count("select count(*) as n from sources where name = 'atomic'")).toBe(0);
+      expect(await count("select count(*) as n from audit_events where source = 'atomic'")).toBe(0);
+      expect(await count("select count(*) as n from publish_staged_files")).toBeGreaterThan(150);
     });
 
     it("exits 1 when a file fails to read, with its located error; the others are stored", {
