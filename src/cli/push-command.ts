@@ -77,9 +77,11 @@ const COMMIT = `mutation PushCommit($input: CommitPublishInput!) {
 
 type Result = { __typename: string; message?: string } & Record<string, unknown>;
 
+/** The result when it is `typename` (without its __typename), else the refusal it is. */
 function expect<T>(remote: Remote, result: Result, typename: string): T {
   if (result.__typename !== typename) throw refusal(remote, result);
-  return result as unknown as T;
+  const { __typename: _, ...rest } = result;
+  return rest as unknown as T;
 }
 
 const asInput = (files: readonly LocalFile[]) => files.map((f) => ({ path: f.path, content: f.content }));

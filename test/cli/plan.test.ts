@@ -368,5 +368,23 @@ for (const c of cases) {
         }
       },
     );
+
+    it("the plan's report is the report the push then gives; planned again, nothing is left to change", {
+      timeout: 120_000,
+    }, async () => {
+      const dir = join(work, "pr-1");
+      const planned = JSON.parse((await plan(dir, ["--prune", "--format", "json"])).stdout);
+      const pushed = await cli(
+        ["push", "pr-1", "--source", "team", "--to", server.url, "--prune", "--json"],
+        env,
+        work,
+      );
+      expect(pushed.code).toBe(0);
+      const { sent: _sent, requests: _requests, source: _source, ...report } = JSON.parse(pushed.stdout);
+      expect(report).toEqual(planned.report);
+      const again = await plan(dir, ["--prune"]);
+      expect(again.code).toBe(0);
+      expect(again.stdout).toBe(`no changes: ${server.url} already holds this folder\n`);
+    });
   });
 }
