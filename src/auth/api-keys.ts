@@ -8,10 +8,11 @@
 // (crypto.getRandomValues, crypto.subtle.digest), so that verifyKey runs on Workers too.
 //
 // Nothing here logs, and no error message quotes a token or a secret.
-import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, type SQL, sql } from "drizzle-orm";
+import type { Actor } from "../catalog/audit.js";
 import { rowsOf } from "../catalog/bulk.js";
 import type { Executor } from "../catalog/database.js";
-import { apiKeys } from "../catalog/schema.js";
+import { apiKeys, auditEvents } from "../catalog/schema.js";
 import type { KeyCaller } from "./caller.js";
 import { type Scope, scopesSchema } from "./scopes.js";
 
@@ -60,6 +61,8 @@ export function checkKeyName(name: string): void {
 export async function createKey(
   db: Executor,
   input: CreateKeyInput,
+  /** Who is making it, for the audit trail: the CLI's operator unless told. */
+  audit: KeyAudit = { actor: localActor() },
 ): Promise<{ token: string; key: KeyInfo }> {
   checkKeyName(input.name);
   const scopes = scopesSchema.parse([...input.scopes]);
@@ -69,16 +72,20 @@ export async function createKey(
   const id = hex(random(ID_HEX / 2));
   const secret = base64url(random(SECRET_BYTES));
   const token = `${TOKEN_PREFIX}${id}_${secret}`;
+  // The key and its audit event in one statement: atomic on every driver, Neon's HTTP one too.
   const rows = rowsOf<{ id: string }>(
     await db.execute(sql`
-      insert into ${apiKeys} (id, name, prefix, secret_hash, scopes, source, expires_at)
-      select ${id}, ${input.name}, ${`${TOKEN_PREFIX}${id}`}, ${await sha256Hex(secret)},
-             array[${sql.join(
-               scopes.map((s) => sql`${s}`),
-               sql`, `,
-             )}]::text[], ${source}, ${input.expiresAt?.toISOString() ?? null}::timestamptz
-       where not exists (select 1 from ${apiKeys} where name = ${input.name} and revoked_at is null)
-      returning id`),
+      with made as (
+        insert into ${apiKeys} (id, name, prefix, secret_hash, scopes, source, expires_at)
+        select ${id}, ${input.name}, ${`${TOKEN_PREFIX}${id}`}, ${await sha256Hex(secret)},
+               array[${sql.join(
+                 scopes.map((s) => sql`${s}`),
+                 sql`, `,
+               )}]::text[], ${source}, ${input.expiresAt?.toISOString() ?? null}::timestamptz
+         where not exists (select 1 from ${apiKeys} where name = ${input.name} and revoked_at is null)
+        returning id, name, source, scopes
+      ), event as (${auditOf(sql`made`, "key-create", audit)})
+      select id from made`),
   );
   if (rows.length === 0) throw new KeyError(`a live key is already named "${input.name}"`);
   const [key] = await db.select().from(apiKeys).where(eq(apiKeys.id, id));
@@ -114,7 +121,11 @@ export type RevokeResult =
  * answers their ids, revokes neither). Revoking a revoked key changes nothing (`already`).
  * An argument that looks like a token is refused without being quoted.
  */
-export async function revokeKey(db: Executor, idOrName: string): Promise<RevokeResult> {
+export async function revokeKey(
+  db: Executor,
+  idOrName: string,
+  audit: KeyAudit = { actor: localActor() },
+): Promise<RevokeResult> {
   if (idOrName.startsWith(TOKEN_PREFIX))
     throw new KeyError("that looks like a key's secret: revoke by the key's id or name (agentry keys list)");
   let [row] = await db.select().from(apiKeys).where(eq(apiKeys.id, idOrName));
@@ -128,12 +139,36 @@ export async function revokeKey(db: Executor, idOrName: string): Promise<RevokeR
   }
   if (!row) return { notFound: true };
   if (row.revokedAt) return { revoked: info(row), already: true };
-  const [updated] = await db
-    .update(apiKeys)
-    .set({ revokedAt: sql`now()` })
-    .where(eq(apiKeys.id, row.id))
-    .returning();
+  await db.execute(sql`
+    with gone as (
+      update ${apiKeys} set revoked_at = now() where id = ${row.id} and revoked_at is null
+      returning id, name, source, scopes
+    ), event as (${auditOf(sql`gone`, "key-revoke", audit)})
+    select 1 from gone`);
+  const [updated] = await db.select().from(apiKeys).where(eq(apiKeys.id, row.id));
   return { revoked: info(updated!), already: false };
+}
+
+export interface KeyAudit {
+  actor: Actor;
+  requestId?: string | null;
+}
+
+/**
+ * Who runs `agentry keys` where the database is: the operating-system user (the command holds
+ * the database's password, so it is trusted as that user).
+ */
+export function localActor(): Actor {
+  const env = typeof process === "undefined" ? {} : process.env;
+  return { kind: "cli", name: env.USER || env.LOGNAME || "operator", id: null };
+}
+
+/** The audit event of a key change, as the insert of a CTE over the changed key's row. */
+function auditOf(row: SQL, action: "key-create" | "key-revoke", audit: KeyAudit): SQL {
+  return sql`insert into ${auditEvents} (actor_kind, actor_name, actor_id, action, source, target, counts, request_id)
+    select ${audit.actor.kind}, ${audit.actor.name}, ${audit.actor.id}, ${action}, r.source,
+           r.id || ' ' || r.name, '{}'::jsonb, ${audit.requestId ?? null}
+      from ${row} r`;
 }
 
 /**

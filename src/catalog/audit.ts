@@ -51,6 +51,8 @@ export interface AuditInput {
   counts?: Record<string, number>;
   generation?: number | null;
   requestId?: string | null;
+  /** What else the change names: for a key change, the key as `<id> <name>`. */
+  target?: string | null;
 }
 
 /** Inserts the event; call it with the transaction of the change it records. */
@@ -67,6 +69,7 @@ export async function recordAudit(tx: Executor, event: AuditInput): Promise<void
     counts: event.counts ?? {},
     generation: event.generation ?? null,
     requestId: event.requestId ?? null,
+    target: event.target ?? null,
   });
 }
 
@@ -83,6 +86,7 @@ export interface AuditEvent {
   counts: Record<string, number>;
   generation: number | null;
   requestId: string | null;
+  target: string | null;
 }
 
 /**

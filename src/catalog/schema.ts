@@ -496,6 +496,8 @@ export const auditEvents = pgTable(
     /** The source's generation after the change. */
     generation: bigint("generation", { mode: "number" }),
     requestId: text("request_id"),
+    /** What else the change names: for a key change, the key as `<id> <name>`. */
+    target: text("target"),
   },
   (t) => [index("audit_events_source").on(t.source, t.id)],
 );

@@ -43,13 +43,25 @@ export async function auditCommand(flags: AuditFlags, io: Output): Promise<numbe
       io.err(`agentry: no audit events${flags.source ? ` for source ${flags.source}` : ""}`);
       return 0;
     }
-    const header = ["ID", "AT", "ACTOR", "ACTION", "SOURCE", "FILES", "COUNTS", "GENERATION", "REQUEST"];
+    const header = [
+      "ID",
+      "AT",
+      "ACTOR",
+      "ACTION",
+      "SOURCE",
+      "TARGET",
+      "FILES",
+      "COUNTS",
+      "GENERATION",
+      "REQUEST",
+    ];
     const rows = events.map((e: AuditEvent) => [
       String(e.id),
       `${e.at.toISOString().slice(0, 19).replace("T", " ")}Z`,
       `${e.actorKind}:${e.actorName}`,
       e.action,
       e.source ?? "-",
+      e.target ?? "-",
       String(e.pathCount),
       Object.entries(e.counts)
         .filter(([, v]) => v > 0)

@@ -53,7 +53,8 @@ const AuditEventRef = builder.objectRef<AuditEvent>("AuditEvent").implement({
       resolve: (e) => e.at,
     }),
     actorKind: t.exposeString("actorKind", {
-      description: "Who made it: `key` (an API key), `jwt`, or `anonymous`.",
+      description:
+        "Who made it: `key` (an API key), `jwt`, `anonymous`, or `cli` (the `agentry` command, run where the database is; its name is the operating-system user).",
     }),
     actorName: t.exposeString("actorName", { description: "The key's name or the JWT's subject." }),
     actorId: t.exposeString("actorId", {
@@ -62,7 +63,7 @@ const AuditEventRef = builder.objectRef<AuditEvent>("AuditEvent").implement({
     }),
     action: t.exposeString("action", {
       description:
-        "publish, delete-agent, restore-agent, delete-source, restore-source (keys and visibility later).",
+        "publish, delete-agent, restore-agent, delete-source, restore-source, key-create, key-revoke (visibility later).",
     }),
     source: t.exposeString("source", { nullable: true, description: "The source it changed." }),
     pathCount: t.exposeInt("pathCount", {
@@ -82,6 +83,10 @@ const AuditEventRef = builder.objectRef<AuditEvent>("AuditEvent").implement({
     generation: t.exposeInt("generation", {
       nullable: true,
       description: "The source's generation after the change.",
+    }),
+    target: t.exposeString("target", {
+      nullable: true,
+      description: "What else the change names: for key-create and key-revoke, the key as `<id> <name>`.",
     }),
     requestId: t.exposeString("requestId", {
       nullable: true,

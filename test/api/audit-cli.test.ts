@@ -52,7 +52,7 @@ describe.runIf(up)("agentry audit", () => {
     const all = await audit(fresh.url);
     expect(all.code).toBe(0);
     const lines = all.stdout.trimEnd().split("\n");
-    expect(lines[0]).toMatch(/^ID\s+AT\s+ACTOR\s+ACTION\s+SOURCE\s+FILES\s+COUNTS\s+GENERATION\s+REQUEST$/);
+    expect(lines[0]).toMatch(/^ID\s+AT\s+ACTOR\s+ACTION\s+SOURCE\s+TARGET\s+FILES\s+COUNTS\s+GENERATION\s+REQUEST$/);
     expect(lines.slice(1).map((l) => l.split(/\s{2,}/))).toEqual([
       [
         "2",
@@ -60,12 +60,13 @@ describe.runIf(up)("agentry audit", () => {
         "key:ci",
         "publish",
         "beta",
+        "-",
         "1",
         "created=1",
         "1",
         "req-2",
       ],
-      ["1", expect.stringMatching(/Z$/), "key:ci", "publish", "alpha", "2", "created=2", "1", "req-1"],
+      ["1", expect.stringMatching(/Z$/), "key:ci", "publish", "alpha", "-", "2", "created=2", "1", "req-1"],
     ]);
     const alpha = await audit(fresh.url, "--source", "alpha", "--json");
     expect(
@@ -87,6 +88,7 @@ describe.runIf(up)("agentry audit", () => {
         counts: { created: 2, updated: 0, unchanged: 0, deleted: 0, failed: 0, conflicts: 0 },
         generation: 1,
         requestId: "req-1",
+        target: null,
       },
     ]);
   });
