@@ -261,8 +261,13 @@ function annotation(
   file: string,
   line: number | null,
   message: string,
+  column: number | null = null,
 ) {
-  const where = [`file=${escapeProperty(file)}`, ...(line === null ? [] : [`line=${line}`])].join(",");
+  const where = [
+    `file=${escapeProperty(file)}`,
+    ...(line === null ? [] : [`line=${line}`]),
+    ...(column === null ? [] : [`col=${column}`]),
+  ].join(",");
   return `::${level} ${where}::${escapeData(message)}`;
 }
 
@@ -271,7 +276,8 @@ function annotations(plan: Plan, shown: (path: string) => string): string[] {
   for (const b of plan.brokenReferences)
     lines.push(annotation("error", shown(b.path), b.line, brokenMessage(b)));
   for (const f of plan.report.failed)
-    for (const d of f.diagnostics) lines.push(annotation("error", shown(f.path), d.line, d.message));
+    for (const d of f.diagnostics)
+      lines.push(annotation("error", shown(f.path), d.line, d.message, d.column));
   for (const a of plan.agentsRemoved)
     lines.push(annotation("warning", shown(a.path), null, `the push removes agent ${a.ref}`));
   for (const c of plan.agentsChanged)

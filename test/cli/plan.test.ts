@@ -222,12 +222,14 @@ for (const c of cases) {
       const dir = join(work, "pr-2");
       await cp(FIXTURE, dir, { recursive: true });
       await unlink(join(dir, "agents/docs-writer.md"));
+      await writeFile(join(dir, "agents/empty.md"), "");
       const before = await fingerprint();
 
       const r = await plan(dir, ["--prune"]);
       expect(r.code).toBe(3);
       expect(r.stdout).toBe(
         [
+          "pr-2/agents/empty.md:1:1: error: the file is empty",
           "- team/changelog-bot (pr-2/agents/changelog-bot.md)",
           "- team/docs-writer (pr-2/agents/docs-writer.md)",
           "2 references would break:",
@@ -243,13 +245,14 @@ for (const c of cases) {
         [
           '::error file=pr-2/agents/api-designer.md,line=11::team/api-designer refers to agent "docs-writer", which would be unresolved: the push removes agent "docs-writer"',
           '::error file=pr-2/agents/release-captain.md,line=10::team/release-captain refers to agent "docs-writer", which would be unresolved: the push removes agent "docs-writer"',
+          "::error file=pr-2/agents/empty.md,line=1,col=1::the file is empty",
           "::warning file=pr-2/agents/changelog-bot.md::the push removes agent team/changelog-bot",
           "::warning file=pr-2/agents/docs-writer.md::the push removes agent team/docs-writer",
           "",
         ].join("\n"),
       );
       expect(github.stderr).toBe(
-        `agentry: plan for source "team" on ${server.url}: 0 agents added, 0 changed, 2 removed; 0 files created, 0 updated, 3 unchanged, 2 deleted, 0 failed; 2 references would break (nothing was changed)\n`,
+        `agentry: plan for source "team" on ${server.url}: 0 agents added, 0 changed, 2 removed; 0 files created, 0 updated, 3 unchanged, 2 deleted, 1 failed; 2 references would break (nothing was changed)\n`,
       );
 
       const json = JSON.parse((await plan(dir, ["--prune", "--format", "json"])).stdout);
