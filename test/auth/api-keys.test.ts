@@ -1,4 +1,6 @@
-// API keys on every driver (issue 16 points 2 and 6, decision 0022): the token's format and
+// API keys on both engines (issue 16 points 2 and 6, decision 0022; keys over Neon's HTTP driver
+// are made and revoked in test/auth/key-audit.test.ts and verified inside workerd in
+// test/worker/api-keys.test.ts): the token's format and
 // entropy, only a hash stored, verification that refuses every wrong token without throwing,
 // revocation and expiry at once (a second instance too), lists without secrets, and the
 // last-used time written at most once a minute.
@@ -15,7 +17,7 @@ import {
 } from "../../src/auth/api-keys.js";
 import { rowsOf } from "../../src/catalog/bulk.js";
 import type { Database } from "../../src/catalog/database.js";
-import { driverCases, type TestDatabase } from "../support/databases.js";
+import { engineCases, type TestDatabase } from "../support/databases.js";
 
 const TOKEN = /^agentry_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
 
@@ -25,7 +27,7 @@ async function rows(db: Database): Promise<Record<string, unknown>[]> {
 
 const updates = (db: Database) => db.log.filter((q) => /^\s*update\s+"?api_keys"?/i.test(q)).length;
 
-describe.each(await driverCases())("API keys on $driver", ({ driver, open }) => {
+describe.each(await engineCases())("API keys on $driver", ({ driver, open }) => {
   let t: TestDatabase;
   let db: Database;
   beforeEach(async () => {

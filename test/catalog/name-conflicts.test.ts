@@ -16,7 +16,7 @@ import { type ImportFile, importFiles } from "../../src/catalog/import.js";
 import { getAgentByRef, getAgentsByRefs } from "../../src/catalog/reads/index.js";
 import { findDefinitionFiles } from "../../src/cli/files.js";
 import { gql, testApp } from "../support/app.js";
-import { driverCases, type TestDatabase } from "../support/databases.js";
+import { engineCases, type TestDatabase } from "../support/databases.js";
 
 const FIXTURES = resolve(import.meta.dirname, "../fixtures/name-conflicts");
 const files: ImportFile[] = (await findDefinitionFiles([FIXTURES])).map((f) => ({
@@ -83,7 +83,7 @@ const FIRST = {
   command: "commands/harbor/moor.md",
 };
 
-describe.each(await driverCases())("name conflicts on $driver", ({ open }) => {
+describe.each(await engineCases())("name conflicts on $driver", ({ open }) => {
   let t: TestDatabase;
   let db: Database;
   beforeEach(async () => {

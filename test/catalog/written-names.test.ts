@@ -16,7 +16,7 @@ import { unresolvedReferences } from "../../src/catalog/reads/index.js";
 import { matchAgentName } from "../../src/catalog/resolve.js";
 import { findDefinitionFiles } from "../../src/cli/files.js";
 import { gql, testApp } from "../support/app.js";
-import { driverCases, type TestDatabase } from "../support/databases.js";
+import { engineCases, type TestDatabase } from "../support/databases.js";
 
 const FIXTURES = resolve(import.meta.dirname, "../fixtures/written-names");
 const files: ImportFile[] = (await findDefinitionFiles([FIXTURES])).map((f) => ({
@@ -63,7 +63,7 @@ const RESOLVED = [
   { agent: "infra-ops", to: "architect", text: null, kind: null, target: "cloud-architect" },
 ];
 
-describe.each(await driverCases())("names as written on $driver", ({ open }) => {
+describe.each(await engineCases())("names as written on $driver", ({ open }) => {
   let t: TestDatabase;
   let db: Database;
   beforeEach(async () => {

@@ -256,3 +256,14 @@ export async function driverCases(): Promise<DriverCase[]> {
   }
   return cases;
 }
+
+/**
+ * The two database engines, embedded PGlite and the PostgreSQL server (through node-postgres):
+ * for tests of what SQL answers. The Neon drivers send that same SQL to that same server; what
+ * differs with them (transport, transactions over HTTP, pools per request) is tested on every
+ * driver by the import, read and API suites, so running these again on them doubled their
+ * time and tested nothing new.
+ */
+export async function engineCases(): Promise<DriverCase[]> {
+  return (await driverCases()).filter((c) => c.driver === "pglite" || c.driver === "pg");
+}
