@@ -18,14 +18,7 @@ import { rowsOf } from "./bulk.js";
 import type { AgentryTx, Database, Executor } from "./database.js";
 import { byteOrder, type ImportReport, importInTransaction } from "./import.js";
 import { withImportLock } from "./import-lock.js";
-import {
-  ConflictError,
-  PUBLISH_LIMITS,
-  type PublishFile,
-  type PublishWriter,
-  SourceBusyError,
-  type Who,
-} from "./publish.js";
+import { ConflictError, type PublishFile, type PublishWriter, takeSourceLock, type Who } from "./publish.js";
 import { checkPublishFiles } from "./publish-limits.js";
 import { NotFoundError } from "./reads/errors.js";
 import { decodeCursor, encodeCursor } from "./reads/internal.js";
@@ -119,21 +112,6 @@ export async function planPublish(
   if (writer.driver === "pglite" && writer.advisoryLock)
     return withImportLock(writer as Database, options.source, run);
   return run();
-}
-
-/** As publish.ts takes it: the import lock's key as a transaction-level lock, polled. */
-async function takeSourceLock(tx: AgentryTx, source: string): Promise<void> {
-  const key = `agentry:source:${source}`;
-  const started = Date.now();
-  for (let pause = 20; ; pause = Math.min(pause * 2, 250)) {
-    const [row] = rowsOf<{ ok: boolean }>(
-      await tx.execute(sql`select pg_try_advisory_xact_lock(hashtext(${key})) as ok`),
-    );
-    if (row?.ok === true) return;
-    const waited = Date.now() - started;
-    if (waited >= PUBLISH_LIMITS.lockWaitMs) throw new SourceBusyError(source, waited);
-    await new Promise((resolve) => setTimeout(resolve, pause));
-  }
 }
 
 async function planInTransaction(tx: AgentryTx, options: PlanOptions, who: Who): Promise<PublishPlan> {

@@ -96,7 +96,11 @@ async function underSourceLock<T>(
   return run();
 }
 
-async function takeSourceLock(tx: AgentryTx, source: string): Promise<void> {
+/**
+ * The import lock's key as a transaction-level lock, polled up to PUBLISH_LIMITS.lockWaitMs:
+ * it conflicts with the session lock `agentry import` holds, and goes with the transaction.
+ */
+export async function takeSourceLock(tx: AgentryTx, source: string): Promise<void> {
   const key = `agentry:source:${source}`;
   const started = Date.now();
   for (let pause = 20; ; pause = Math.min(pause * 2, 250)) {

@@ -1,14 +1,6 @@
-// `planPublish`: what a publish would change, as a semantic diff of the catalog, computed in a
-// transaction that is rolled back (src/catalog/plan.ts; `agentry plan`, `agentry push
-// --dry-run`), and `publishedFiles`: a source's stored paths and content hashes, so that a push
-// sends only the files the source does not hold. Both need `publish:<source>`, as publish does
-// (docs/decisions/0025-push-and-plan.md). Neither is offered to a federation supergraph: the
-// Mutation type never is, and publishedFiles joins DIRECT_ONLY_ROOT_FIELDS below.
-import { GraphQLError } from "graphql";
 import { z } from "zod";
 import { SOURCE_NAME } from "../auth/scopes.js";
 import { actorOf } from "../catalog/audit.js";
-import type { AgentryDb, AgentryTx, Database } from "../catalog/database.js";
 import type { ImportReport } from "../catalog/import.js";
 import {
   type BrokenReference,
@@ -21,37 +13,17 @@ import {
   publishedFileCursor,
   publishedFiles,
 } from "../catalog/plan.js";
-import type { PublishWriter, Who } from "../catalog/publish.js";
+import type { Who } from "../catalog/publish.js";
 import { builder } from "./builder.js";
 import { first } from "./connections.js";
 import type { GraphQLContext } from "./context.js";
 import { WRITE_ERROR_TYPES } from "./errors.js";
 import { DIRECT_ONLY_ROOT_FIELDS } from "./federation.js";
 import { RevisionDiffRef } from "./revision.js";
+import { writerOf } from "./writer.js";
 
 // A read of what a publisher may write: for direct clients (the CLI), not for a supergraph.
 DIRECT_ONLY_ROOT_FIELDS.add("publishedFiles");
-
-/** As publish.ts: the app's whole Database where it gives one, else the request's connection. */
-function writerOf(ctx: GraphQLContext): PublishWriter {
-  const database = (ctx as GraphQLContext & { database?: Database }).database;
-  if (database) return database;
-  const db = ctx.db as AgentryDb;
-  return {
-    transaction: async <T>(fn: (tx: AgentryTx) => Promise<T>): Promise<T> => {
-      try {
-        return await db.transaction(fn);
-      } catch (e) {
-        if (e instanceof Error && /No transactions support/i.test(e.message))
-          throw new GraphQLError(
-            "this server reads over Neon's HTTP driver, which has no transactions: a plan needs AGENTRY_DB_DRIVER=neon-ws",
-            { extensions: { code: "WRITES_UNAVAILABLE" } },
-          );
-        throw e;
-      }
-    },
-  };
-}
 
 const who = (ctx: GraphQLContext): Who => ({ actor: actorOf(ctx.caller), requestId: ctx.requestId });
 
@@ -208,7 +180,7 @@ builder.mutationField("planPublish", (t) =>
     args: { input: t.arg({ type: PlanPublishInput, required: true, description: "The publish to plan." }) },
     resolve: (_root, { input }, ctx) =>
       planPublish(
-        writerOf(ctx),
+        writerOf(ctx, "plans"),
         {
           source: input.source,
           files: ((input as { files?: { path: string; content: string }[] | null }).files ?? []).map((f) => ({

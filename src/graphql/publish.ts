@@ -1,15 +1,6 @@
-// The mutations (issue 16 point 1, docs/decisions/0024-publish-over-the-api.md): publish in one
-// request, or beginPublish → stagePublishFiles… → commitPublish for a folder larger than a
-// request; deleteAgent, restoreAgent, deleteSource, restoreSource. Each asks its scope of the
-// caller first (scope-auth, builder.ts: `publish:<source>`, which `admin` implies; `admin` for
-// a whole source's delete and restore), and answers a union of its result and typed errors
-// (WRITE_ERROR_TYPES). The work is src/catalog/publish.ts; every change writes its audit event
-// in its own transaction.
-import { GraphQLError } from "graphql";
 import { z } from "zod";
 import { SOURCE_NAME } from "../auth/scopes.js";
 import { actorOf } from "../catalog/audit.js";
-import type { AgentryDb, AgentryTx, Database } from "../catalog/database.js";
 import type { FailedFile, ImportReport } from "../catalog/import.js";
 import {
   type AgentChange,
@@ -17,7 +8,6 @@ import {
   commitPublish,
   deleteAgent,
   deleteSource,
-  type PublishWriter,
   publishFiles,
   restoreAgent,
   restoreSource,
@@ -30,37 +20,12 @@ import { builder } from "./builder.js";
 import type { GraphQLContext } from "./context.js";
 import { WRITE_ERROR_TYPES } from "./errors.js";
 import { DiagnosticRef } from "./facts.js";
+import { writerOf } from "./writer.js";
 
 builder.mutationType({
   description:
     "Changes to the catalog, each recorded in the audit trail (`auditEvents`). Served to direct clients only, not offered to a federation supergraph.",
 });
-
-/**
- * What a write runs on: the whole Database where the app gives one (its batch pool, its
- * import lock), else the request's connection, whose drizzle database opens transactions
- * itself (PGlite, node-postgres, Neon's WebSocket pool).
- */
-function writerOf(ctx: GraphQLContext): PublishWriter {
-  const database = (ctx as GraphQLContext & { database?: Database }).database;
-  if (database) return database;
-  const db = ctx.db as AgentryDb;
-  return {
-    transaction: async <T>(fn: (tx: AgentryTx) => Promise<T>): Promise<T> => {
-      try {
-        return await db.transaction(fn);
-      } catch (e) {
-        // drizzle's neon-http: no interactive transactions over HTTP.
-        if (e instanceof Error && /No transactions support/i.test(e.message))
-          throw new GraphQLError(
-            "this server reads over Neon's HTTP driver, which has no transactions: writes need AGENTRY_DB_DRIVER=neon-ws",
-            { extensions: { code: "WRITES_UNAVAILABLE" } },
-          );
-        throw e;
-      }
-    },
-  };
-}
 
 const who = (ctx: GraphQLContext): Who => ({ actor: actorOf(ctx.caller), requestId: ctx.requestId });
 
