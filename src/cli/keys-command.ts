@@ -4,6 +4,7 @@
 // works; everything else goes to stderr. No output and no error ever quotes a token.
 import type { Command } from "commander";
 import { createKey, KeyError, type KeyInfo, listKeys, revokeKey } from "../auth/api-keys.js";
+import { DurationError, parseDuration as parseDurationOf } from "../auth/duration.js";
 import { parseScopes, ScopeError } from "../auth/scopes.js";
 import { type DatabaseFlags, withDatabase } from "./catalog-commands.js";
 import { UsageError } from "./files.js";
@@ -16,18 +17,14 @@ export interface CreateKeyFlags extends DatabaseFlags {
   expires?: string;
 }
 
-const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-const MAX_MS = 3660 * 86_400_000; // ten years
-
 /** `30d`, `12h`, `90m`, `2w` in milliseconds; anything else is a usage error naming `flag`. */
 export function parseDuration(value: string, flag = "--expires"): number {
-  const m = /^([1-9]\d{0,6})([mhdw])$/.exec(value.trim());
-  const ms = m ? Number(m[1]) * UNITS[m[2]!]! : Number.NaN;
-  if (!(ms > 0) || ms > MAX_MS)
-    throw new UsageError(
-      `${flag} "${value.length > 40 ? `${value.slice(0, 40)}…` : value}": use a whole number and a unit, like 90m, 12h, 30d or 2w (at most ten years)`,
-    );
-  return ms;
+  try {
+    return parseDurationOf(value, flag);
+  } catch (e) {
+    if (e instanceof DurationError) throw new UsageError(e.message);
+    throw e;
+  }
 }
 
 export async function createKeyCommand(flags: CreateKeyFlags, io: Output): Promise<number> {

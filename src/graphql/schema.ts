@@ -17,6 +17,7 @@ import "./name-conflicts.js";
 import "./publish.js";
 import "./audit.js";
 import "./plan.js";
+import "./api-keys.js";
 import {
   FEDERATION_DIRECTIVES,
   FEDERATION_LINK,
