@@ -3,6 +3,8 @@
 import { createServer, type IncomingMessage } from "node:http";
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { createServerAdapter } from "@whatwg-node/server";
+import { type LocalAdmin, newLocalAdmin } from "./auth/local-admin.js";
+import { removeLocalAdminFile, writeLocalAdminFile } from "./auth/local-admin-file.js";
 import { createGraphCache } from "./cache/index.js";
 import { preloadResilience } from "./cache/resilient.js";
 import type { Database } from "./catalog/database.js";
@@ -41,7 +43,12 @@ export async function serve(options: ServeOptions = {}): Promise<{ url: string; 
     if (loaded) logger.info("loaded the example catalog", loaded);
   }
   await preloadResilience();
-  const app = createNodeApp(database, options.env ?? process.env, logger);
+  // An embedded catalog in a folder: one process may open it, so `agentry import` comes
+  // through this server with the token it leaves beside its lock (src/auth/local-admin.ts).
+  const dataDir = config.database.driver === "pglite" ? config.database.dataDir : null;
+  const env = options.env ?? process.env;
+  const localAdmin = dataDir ? newLocalAdmin(env.USER || env.LOGNAME || "operator") : null;
+  const app = createNodeApp(database, env, logger, { localAdmin });
   try {
     await app.ready();
   } catch (e) {
@@ -61,6 +68,16 @@ export async function serve(options: ServeOptions = {}): Promise<{ url: string; 
   const address = server.address();
   const actualPort = typeof address === "object" && address ? address.port : port;
   const url = `http://${host}:${actualPort}/graphql`;
+  if (dataDir && localAdmin) {
+    // A wildcard address is not one to connect to: the loopback is this machine's.
+    const reachable = host === "0.0.0.0" || host === "::" || host === "" ? "127.0.0.1" : host;
+    const local = reachable.includes(":") ? `[${reachable}]` : reachable;
+    writeLocalAdminFile(dataDir, {
+      url: `http://${local}:${actualPort}/graphql`,
+      token: localAdmin.token,
+      pid: process.pid,
+    });
+  }
   logger.info("agentry is serving", {
     url,
     driver: database.driver,
@@ -71,6 +88,7 @@ export async function serve(options: ServeOptions = {}): Promise<{ url: string; 
   const close = () => {
     closing ??= (async () => {
       // Stop accepting, let requests in flight finish, then release the database.
+      if (dataDir && localAdmin) removeLocalAdminFile(dataDir, localAdmin.token);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections?.();
       await database.close();
@@ -90,6 +108,7 @@ export function createNodeApp(
   database: Database,
   env: Record<string, string | undefined>,
   logger: Logger = consoleLogger,
+  extra: { localAdmin?: LocalAdmin | null } = {},
 ): App {
   const http = readHttpConfig(env);
   return createApp({
@@ -102,6 +121,7 @@ export function createNodeApp(
     plugins: http.jit ? [jitPlugin()] : [],
     rateLimit: createRateLimitBackend(env, logger.error),
     auth: readAuthConfig(env),
+    localAdmin: extra.localAdmin ?? null,
   });
 }
 

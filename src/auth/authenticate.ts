@@ -3,6 +3,8 @@
 // - no header: anonymous, with what AGENTRY_READ_ACCESS gives (`public`: `read`; `token`: nothing);
 // - `Bearer agentry_…`: an API key, checked by verifyKey (./api-keys.ts) against its row on
 //   every request (no cache: a revocation holds at once on every instance);
+// - `Bearer agentry-local_…`: the local admin token of a server holding an embedded catalog
+//   (./local-admin.ts), compared in constant time, never looked up;
 // - any other `Bearer` token: a JWT of the team's identity provider (./jwt.ts) when one is
 //   configured;
 // - anything else (another scheme, no token, a token that is not token68, an unknown, revoked,
@@ -25,6 +27,7 @@ import type { AuthConfig } from "../config.js";
 import { verifyKey } from "./api-keys.js";
 import { ANONYMOUS_NONE, ANONYMOUS_PUBLIC, type Caller } from "./caller.js";
 import { createJwtVerifier, type JwtVerifier } from "./jwt.js";
+import { LOCAL_TOKEN_PREFIX, type LocalAdmin, sameToken } from "./local-admin.js";
 import type { Scope } from "./scopes.js";
 
 /** Longer Authorization headers are refused unread: a JWT of a few claims is under 2 KiB. */
@@ -50,6 +53,8 @@ export interface Authenticator {
 export function createAuthenticator(
   config: AuthConfig,
   log: (message: string, fields: Record<string, unknown>) => void,
+  /** The server's local admin token (./local-admin.ts), where it holds an embedded catalog. */
+  localAdmin: LocalAdmin | null = null,
 ): Authenticator {
   const anonymous = config.readAccess === "public" ? ANONYMOUS_PUBLIC : ANONYMOUS_NONE;
   const jwt: JwtVerifier | null = config.jwt ? createJwtVerifier(config.jwt, log) : null;
@@ -70,6 +75,10 @@ export function createAuthenticator(
         return { ok: false, reason: "invalid", log: { credential: "malformed", length: header.length } };
       const token = BEARER.exec(header)?.[1];
       if (!token) return { ok: false, reason: "invalid", log: { credential: "malformed" } };
+      if (token.startsWith(LOCAL_TOKEN_PREFIX)) {
+        if (localAdmin && sameToken(token, localAdmin.token)) return { ok: true, caller: localAdmin.caller };
+        return { ok: false, reason: "invalid", log: { credential: "local admin" } };
+      }
       if (token.startsWith("agentry_")) {
         // The id is public (keys list shows it): it says which key failed without the secret.
         const keyId = KEY_ID.exec(token)?.[1] ?? null;

@@ -11,7 +11,8 @@ import { exportSource, SourceNotFoundError } from "../catalog/export.js";
 import { type ImportFile, importFiles } from "../catalog/import.js";
 import { readDatabaseConfig } from "../config.js";
 import { describeDatabaseFailure, isDatabaseError } from "./database-errors.js";
-import { findDefinitionFiles, readText, UsageError } from "./files.js";
+import { type FoundFile, findDefinitionFiles, readText, UsageError } from "./files.js";
+import { holdingServer, importThroughServer } from "./import-through-server.js";
 import type { Output } from "./validate.js";
 
 export interface DatabaseFlags {
@@ -100,7 +101,23 @@ export async function importCommand(
     throw new UsageError(`--source "${flags.source}": use letters, digits, dots, dashes and underscores`);
   }
   const found = await findDefinitionFiles(paths, { include: flags.include ?? [] });
-  // The database first: a catalog another process holds is refused before reading any file.
+  // The database first: a catalog another process holds is refused before reading any file,
+  // unless that process is a server that left the way in (./import-through-server.ts).
+  try {
+    return await importHere(found, flags, io);
+  } catch (e) {
+    const server = e instanceof DataDirLockedError ? holdingServer(e.dataDir, e.holder) : null;
+    if (!server) throw e;
+    return importThroughServer(
+      server,
+      found,
+      { source: flags.source, prune: flags.prune ?? false, json: flags.json ?? false },
+      io,
+    );
+  }
+}
+
+async function importHere(found: readonly FoundFile[], flags: ImportFlags, io: Output): Promise<number> {
   return withDatabase(flags, "import into", async (database) => {
     const files: ImportFile[] = [];
     for (const f of found) {

@@ -107,7 +107,7 @@ export async function sendFiles(
   remote: Remote,
   source: string,
   files: readonly LocalFile[],
-  options: { prune: boolean; ifGeneration: number; json: boolean },
+  options: { prune: boolean; ifGeneration: number | null; json: boolean },
 ): Promise<PushReport> {
   const chunks = chunksOf(files);
   const bar = progress(files.length, options.json);

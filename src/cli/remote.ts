@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { relative } from "node:path";
 import { PUBLISH_LIMITS, pathProblem, utf8Bytes } from "../catalog/publish-limits.js";
-import { findDefinitionFiles, readText, UsageError } from "./files.js";
+import { type FoundFile, findDefinitionFiles, readText, UsageError } from "./files.js";
 
 /** A failure the user can act on: printed as `agentry: <message>`, exit 1. */
 export class RemoteError extends Error {
@@ -243,7 +243,11 @@ export interface LocalFile {
 
 /** The folder read as `agentry import` reads it; files no publish could carry are refused at once. */
 export async function readFolder(dir: string, include: readonly string[]): Promise<LocalFile[]> {
-  const found = await findDefinitionFiles([dir], { include });
+  return localFilesOf(await findDefinitionFiles([dir], { include }));
+}
+
+/** Found files read for a publish; files no publish could carry are refused at once. */
+export async function localFilesOf(found: readonly FoundFile[]): Promise<LocalFile[]> {
   const files: LocalFile[] = [];
   const problems: string[] = [];
   for (const f of found) {

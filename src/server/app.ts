@@ -17,6 +17,7 @@ import {
   unauthenticatedResponse,
 } from "../auth/authenticate.js";
 import type { Caller } from "../auth/caller.js";
+import type { LocalAdmin } from "../auth/local-admin.js";
 import type { GraphCache } from "../cache/graph-cache.js";
 import { ResilientStore } from "../cache/resilient.js";
 import type { Database, Executor } from "../catalog/database.js";
@@ -99,6 +100,11 @@ export interface AppOptions {
    * entries read it with readAuthConfig(env). Default: readAuthConfig({}) (anonymous callers
    * read public sources, API keys are checked, no JWTs).
    */
+  /**
+   * The local admin token (src/auth/local-admin.ts): `npm start` on an embedded catalog makes
+   * one so that `agentry import` can go through it.
+   */
+  localAdmin?: LocalAdmin | null;
   auth?: AuthConfig;
 }
 
@@ -184,7 +190,11 @@ export function createApp(options: AppOptions): App {
   const requestTimeoutMs = options.requestTimeoutMs ?? http.requestTimeoutMs;
   const admission = options.admission === false ? null : new Admission(http.admission);
   const limiter = options.rateLimit || null;
-  const authenticator = createAuthenticator(options.auth ?? readAuthConfig({}), logger.info);
+  const authenticator = createAuthenticator(
+    options.auth ?? readAuthConfig({}),
+    logger.info,
+    options.localAdmin ?? null,
+  );
   const authFailures = limiter ? new MemoryRateLimit(AUTH_FAILURES_PER_MINUTE) : null;
   /** Each operation's cost, measured once by the limits plugin, by its request. */
   const costs = new WeakMap<Request, number>();

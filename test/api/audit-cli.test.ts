@@ -52,7 +52,9 @@ describe.runIf(up)("agentry audit", () => {
     const all = await audit(fresh.url);
     expect(all.code).toBe(0);
     const lines = all.stdout.trimEnd().split("\n");
-    expect(lines[0]).toMatch(/^ID\s+AT\s+ACTOR\s+ACTION\s+SOURCE\s+TARGET\s+FILES\s+COUNTS\s+GENERATION\s+REQUEST$/);
+    expect(lines[0]).toMatch(
+      /^ID\s+AT\s+ACTOR\s+ACTION\s+SOURCE\s+TARGET\s+FILES\s+COUNTS\s+GENERATION\s+REQUEST$/,
+    );
     expect(lines.slice(1).map((l) => l.split(/\s{2,}/))).toEqual([
       [
         "2",

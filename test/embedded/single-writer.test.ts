@@ -1,9 +1,12 @@
 // The README's own first flow on the default embedded catalog: `npm start`, then
 // `agentry import` in another terminal. Round 1 printed "158 created" for an import the
 // server never saw and a restart lost; later imports failed or listed every agent twice.
-// Now the import is refused at once while the server holds the folder, names the server,
-// and the catalog ends with the right counts, no duplicates and search working.
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+// Session 4 refused the import while the server held the folder; now (issue 16 point 1) it
+// goes through that server, with the local admin token the server left beside its lock (mode
+// 0600, gone when it stops): the running server sees the team at once, the other commands are
+// still refused, and the catalog ends with the right counts, no duplicates and search working.
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -53,49 +56,73 @@ describe("one process per embedded catalog", () => {
     await rm(home, { recursive: true, force: true });
   });
 
-  it("refuses an import while the server holds the folder, naming the server", async () => {
+  it("imports through the server that holds the folder, which sees it at once", async () => {
     server = await startServer(env);
     examples = (await server.query<Counts>(COUNTS)).agents.totalCount;
     expect(examples).toBeGreaterThan(10);
-    const refused = await agentry(env, "import", team, "--source", "team");
-    expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain(`in use by process ${server.pid} (agentry serve --port 0`);
-    expect(refused.stderr).toContain("stop that process");
-    expect(refused.stderr).not.toMatch(/created|at .*\.ts:\d+/);
-    // Nothing changed under the server.
-    expect((await server.query<Counts>(COUNTS)).agents.totalCount).toBe(examples);
+    const file = join(env.AGENTRY_DATA_DIR!, "agentry.local-admin.json");
+    // Readable by the server's user only.
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    const through = await agentry(env, "import", team, "--source", "team");
+    expect(through.stderr).toContain(`${TEAM_SIZE} created, 0 updated, 0 unchanged, 0 deleted, 0 failed`);
+    expect(through.stderr).toContain(
+      `through the server that holds the catalog (process ${server.pid}, http://`,
+    );
+    expect(through.stderr).not.toMatch(/agentry-local_|at .*\.ts:\d+/);
+    expect(through.stdout).not.toContain("agentry-local_");
+    expect(through.code).toBe(0);
+    const counts = await server.query<Counts>(COUNTS);
+    expect(counts.agents.totalCount).toBe(examples + TEAM_SIZE);
+    expect(counts.search.totalCount).toBe(TEAM_SIZE);
+    const again = await agentry(env, "import", team, "--source", "team");
+    expect(again.stderr).toContain(`0 created, 0 updated, ${TEAM_SIZE} unchanged`);
+    expect(again.code).toBe(0);
   });
 
-  it("refuses it again after a restart, and every other command too", async () => {
-    expect(await server!.stop()).toBe(0);
-    server = await startServer(env);
+  it("refuses the other commands while the server holds the folder, and forgets the token when it stops", async () => {
     for (const args of [
-      ["import", team, "--source", "team"],
       ["export", "--source", "acme-platform", "--out", join(home, "out")],
       ["migrate"],
       ["doctor"],
     ]) {
       const r = await agentry(env, ...args);
       expect(r.code, args.join(" ")).toBe(1);
-      expect(r.stderr, args.join(" ")).toContain(`in use by process ${server.pid}`);
+      expect(r.stderr, args.join(" ")).toContain(`in use by process ${server!.pid} (agentry serve --port 0`);
+      expect(r.stderr, args.join(" ")).toContain("stop that process");
     }
-  });
-
-  it("imports once the server is stopped, and the next server sees exactly that", async () => {
+    const token = JSON.parse(await readFile(join(env.AGENTRY_DATA_DIR!, "agentry.local-admin.json"), "utf8"))
+      .token as string;
+    const url = server!.url;
     expect(await server!.stop()).toBe(0);
     server = null;
-    const first = await agentry(env, "import", team, "--source", "team");
-    expect(first.stderr).toContain(`${TEAM_SIZE} created, 0 updated`);
+    expect(existsSync(join(env.AGENTRY_DATA_DIR!, "agentry.local-admin.json"))).toBe(false);
+    // The next server makes another token: the old one is refused.
+    server = await startServer(env);
+    const old = await fetch(server.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: "{ __typename }" }),
+    });
+    expect(old.status).toBe(401);
+    expect(url).toMatch(/^http:/);
+    expect(await server.stop()).toBe(0);
+    server = null;
+  });
+
+  it("imports here once the server is stopped, and the next server sees exactly that", async () => {
+    const first = await agentry(env, "import", join(team, "bramble-0.md"), "--source", "solo");
+    expect(first.stderr).toContain("1 created, 0 updated");
+    expect(first.stderr).not.toContain("through the server");
     expect(first.code).toBe(0);
     const again = await agentry(env, "import", team, "--source", "team");
     expect(again.stderr).toContain(`0 created, 0 updated, ${TEAM_SIZE} unchanged`);
 
     server = await startServer(env);
     const counts = await server.query<Counts>(COUNTS);
-    expect(counts.agents.totalCount).toBe(examples + TEAM_SIZE);
+    expect(counts.agents.totalCount).toBe(examples + TEAM_SIZE + 1);
     const refs = counts.agents.nodes.map((n) => n.ref);
     expect(new Set(refs).size).toBe(refs.length);
-    expect(counts.search.totalCount).toBe(TEAM_SIZE);
+    expect(counts.search.totalCount).toBe(TEAM_SIZE + 1);
     const edges = await server.query<{ agent: { collaborators: { to: { ref?: string } }[] } }>(
       `{ agent(ref: "team/bramble-3") { ... on Agent { collaborators(kinds: [HANDOFF]) { to { ... on Agent { ref } } } } } }`,
     );
@@ -112,6 +139,13 @@ describe("one process per embedded catalog", () => {
     server = await startServer(env);
     await server.kill();
     server = await startServer(env);
-    expect((await server.query<Counts>(COUNTS)).agents.totalCount).toBe(examples + TEAM_SIZE);
+    expect((await server.query<Counts>(COUNTS)).agents.totalCount).toBe(examples + TEAM_SIZE + 1);
+    // A killed server's file stays, but names a process that is gone: import works here.
+    await server.kill();
+    server = null;
+    const after = await agentry(env, "import", team, "--source", "team");
+    expect(after.stderr).toContain(`${TEAM_SIZE} unchanged`);
+    expect(after.stderr).not.toContain("through the server");
+    expect(after.code).toBe(0);
   });
 });
