@@ -134,42 +134,62 @@ interface StoredState {
   staleVectors: boolean;
 }
 
-/** The source's live files: their hashes and the names they declare, in one statement. */
+/**
+ * The source's live files: their hashes and the names they declare, in one statement whose
+ * rows are of two kinds: `f`, a file (the source's row, with no file, for a source without
+ * any), and `n`, a live entity's name by its file id, one index range per table. (Three
+ * correlated lookups per file made an unchanged re-import of the corpus 2.5x slower: 36 ms
+ * instead of 12 on PostgreSQL; a join of the names was planned as a nested loop, 75 ms.)
+ */
 async function storedState(db: Executor, source: string): Promise<StoredState> {
-  const rows = await db
-    .select({
-      path: t.files.path,
-      hash: t.files.contentHash,
-      kind: t.files.kind,
-      namespace: t.files.namespace,
-      // A live file has at most one live entity (a renamed one is retired), found by its
-      // (file_id, name) index.
-      name: sql<string | null>`coalesce(
-        (select e.name from agents e where e.file_id = ${t.files.id} and e.deleted_at is null limit 1),
-        (select e.name from skills e where e.file_id = ${t.files.id} and e.deleted_at is null limit 1),
-        (select e.name from commands e where e.file_id = ${t.files.id} and e.deleted_at is null limit 1))`,
-      generation: t.sources.generation,
-      sourceId: t.sources.id,
-      // Uncorrelated (by the source's name): evaluated once, not once per file.
-      staleVectors: staleVectorsOf(source),
-    })
-    .from(t.sources)
-    .leftJoin(t.files, and(eq(t.sources.id, t.files.sourceId), isNull(t.files.deletedAt)))
-    .where(eq(t.sources.name, source));
+  const rows = rowsOf<{
+    t: "f" | "n";
+    id: unknown;
+    path: string | null;
+    hash: string | null;
+    kind: string | null;
+    namespace: string | null;
+    name: string | null;
+    generation: unknown;
+    source_id: unknown;
+    stale: boolean | null;
+  }>(
+    await db.execute(sql`
+      with src as materialized (select id, generation from sources where name = ${source})
+      select 'f' as t, f.id, f.path, f.content_hash as hash, f.kind, f.namespace, null as name,
+             src.generation, src.id as source_id, ${staleVectorsOf(source)} as stale
+        from src left join files f on f.source_id = src.id and f.deleted_at is null
+      union all
+      select 'n', e.file_id, null, null, null, null, e.name, null, null, null
+        from src join agents e on e.source_id = src.id and e.deleted_at is null
+      union all
+      select 'n', e.file_id, null, null, null, null, e.name, null, null, null
+        from src join skills e on e.source_id = src.id and e.deleted_at is null
+      union all
+      select 'n', e.file_id, null, null, null, null, e.name, null, null, null
+        from src join commands e on e.source_id = src.id and e.deleted_at is null`),
+  );
   const hashes = new Map<string, string>();
   const names = new Map<string, NamedFile>();
+  // A live file has at most one live entity (a renamed one is retired).
+  const nameOf = new Map<number, string>();
+  for (const r of rows) if (r.t === "n" && r.name !== null) nameOf.set(Number(r.id), r.name);
+  let first: (typeof rows)[number] | undefined;
   for (const r of rows) {
+    if (r.t !== "f") continue;
+    first ??= r;
     if (r.path === null || r.hash === null) continue;
     hashes.set(r.path, r.hash);
-    if (r.name !== null && r.kind !== null && r.kind !== "plugin")
-      names.set(r.path, { path: r.path, kind: r.kind, namespace: r.namespace ?? "", name: r.name });
+    const name = nameOf.get(Number(r.id));
+    if (name !== undefined && r.kind !== null && r.kind !== "plugin")
+      names.set(r.path, { path: r.path, kind: r.kind, namespace: r.namespace ?? "", name });
   }
   return {
     hashes,
     names,
-    generation: rows[0]?.generation ?? 0,
-    sourceId: rows[0]?.sourceId ?? 0,
-    staleVectors: rows[0]?.staleVectors === true,
+    generation: first ? Number(first.generation) : 0,
+    sourceId: first ? Number(first.source_id) : 0,
+    staleVectors: first?.stale === true,
   };
 }
 
