@@ -19,6 +19,12 @@ const run = promisify(execFile);
 declare module "vitest" {
   export interface ProvidedContext {
     workerEnv: Record<string, string> | null;
+    /**
+     * The same Worker bindings on a database of its own, migrated and empty: for the suites
+     * that publish (test/worker/publish.test.ts), so that the parity suite's database keeps
+     * exactly the example catalog its Node answers were computed on.
+     */
+    workerWriteEnv: Record<string, string> | null;
     /** The Node app's answers to the parity operations, on the same database as the Worker's. */
     parityNode: ParityAnswer[] | null;
   }
@@ -27,6 +33,7 @@ declare module "vitest" {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   if (!(await postgresAvailable())) {
     project.provide("workerEnv", null);
+    project.provide("workerWriteEnv", null);
     project.provide("parityNode", null);
     return async () => {};
   }
@@ -40,7 +47,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const http = await startNeonHttpEndpoint();
   // The graph cache in the Worker: Upstash's REST protocol over the local Redis.
   const upstash = await startUpstashRest({});
-  project.provide("workerEnv", {
+  const writes = await freshPostgresDatabase({ migrated: true });
+  const env = {
     DATABASE_URL: fresh.url,
     AGENTRY_DB_DRIVER: "neon-http",
     AGENTRY_NEON_HTTP_ENDPOINT: http.url,
@@ -52,12 +60,19 @@ export default async function setup(project: TestProject): Promise<() => Promise
     // Every test here asks from one address (no CF-Connecting-IP) and the fuzz and parity
     // suites spend millions of points: off, but for test/worker/rate-limit.test.ts.
     AGENTRY_RATE_LIMIT: "off",
+  };
+  project.provide("workerEnv", env);
+  project.provide("workerWriteEnv", {
+    ...env,
+    DATABASE_URL: writes.url,
+    AGENTRY_CACHE_PREFIX: `${env.AGENTRY_CACHE_PREFIX}-writes`,
   });
   return async () => {
     await relay.close();
     await upstash.close();
     await http.close();
     await fresh.drop();
+    await writes.drop();
   };
 }
 
