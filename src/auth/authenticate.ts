@@ -45,6 +45,8 @@ export type Authentication =
 
 export interface Authenticator {
   readonly config: AuthConfig;
+  /** The caller of a request without an Authorization header. */
+  readonly anonymous: Caller;
   /** Imports a configured static JWT key; rejects with a ConfigError when it is unusable. */
   ready(): Promise<void>;
   authenticate(request: Request, db: Executor): Promise<Authentication>;
@@ -65,6 +67,7 @@ export function createAuthenticator(
   };
   return {
     config,
+    anonymous,
     async ready() {
       await jwt?.ready();
     },

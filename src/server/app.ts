@@ -357,13 +357,17 @@ export function createApp(options: AppOptions): App {
     // Not Response.redirect: its headers are immutable.
     if (url.pathname === "/") return new Response(null, { status: 302, headers: { location: "/graphql" } });
     // Who is calling, before the body is read: one indexed read for an API key, none otherwise.
-    const address = callerKey(request, peer, http.trustProxy);
-    if (authFailures && request.headers.has("authorization")) {
+    // Without a header (most requests) no address and no promise: the anonymous caller at once.
+    const presented = request.headers.has("authorization");
+    const address = presented && authFailures ? callerKey(request, peer, http.trustProxy) : "";
+    if (presented && authFailures) {
       // A charge of 0 reads the count: refused once this minute's failures reached the limit.
       const spent = authFailures.chargeNow(`auth:${address}`, 0);
       if (spent.remaining <= 0) return tooManyRefusals(spent, scope.requestId);
     }
-    const auth = await authenticator.authenticate(request, scope.db);
+    const auth = presented
+      ? await authenticator.authenticate(request, scope.db)
+      : { ok: true as const, caller: authenticator.anonymous };
     if (!auth.ok) {
       if (auth.reason === "unavailable") {
         logger.error("a credential could not be checked", {
