@@ -91,7 +91,9 @@ export function registerAuditCommand(
 ): void {
   program
     .command("audit")
-    .description("print the audit trail, newest first: who published, deleted or restored what, or made or revoked a key, when")
+    .description(
+      "print the audit trail, newest first: who published, deleted or restored what, or made or revoked a key, when",
+    )
     .option("--source <name>", "only the events of this source")
     .option("--limit <n>", "at most this many events (default 50)")
     .option("--before <id>", "the events older than this one (the next page)")
