@@ -14,7 +14,7 @@ import { actorOf } from "../catalog/audit.js";
 import { NotFoundError } from "../catalog/reads/index.js";
 import { ForbiddenError, UnauthenticatedError } from "./auth-errors.js";
 import { builder } from "./builder.js";
-import { first } from "./connections.js";
+import { connectionFrom, first } from "./connections.js";
 import type { GraphQLContext } from "./context.js";
 import { ErrorInterface, InputValidationError, invalidInput } from "./errors.js";
 import { DIRECT_ONLY_ROOT_FIELDS } from "./federation.js";
@@ -251,16 +251,10 @@ builder.queryField("apiKeys", (t) =>
         const start = afterId === null ? 0 : keys.findIndex((k) => k.id === afterId) + 1;
         const size = args.first ?? 20;
         const page = keys.slice(start, start + size);
-        return {
-          edges: page.map((node) => ({ node, cursor: cursorOf(node.id) })),
-          pageInfo: {
-            hasNextPage: start + size < keys.length,
-            hasPreviousPage: false,
-            startCursor: page[0] ? cursorOf(page[0].id) : null,
-            endCursor: page.at(-1) ? cursorOf(page.at(-1)!.id) : null,
-          },
+        return connectionFrom(page, (k) => cursorOf(k.id), {
+          hasNextPage: start + size < keys.length,
           totalCount: keys.length,
-        };
+        });
       },
     },
     {

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { SOURCE_NAME } from "../auth/scopes.js";
 import { type AuditEvent, listAuditEvents } from "../catalog/audit.js";
 import { builder } from "./builder.js";
-import { first } from "./connections.js";
+import { connectionFrom, first } from "./connections.js";
 
 const CURSOR_PREFIX = "audit:";
 
@@ -128,16 +128,7 @@ builder.queryField("auditEvents", (t) =>
           afterId,
           source: args.source ?? null,
         });
-        return {
-          edges: events.map((node) => ({ node, cursor: cursorOf(node.id) })),
-          pageInfo: {
-            hasNextPage,
-            hasPreviousPage: false,
-            startCursor: events[0] ? cursorOf(events[0].id) : null,
-            endCursor: events.at(-1) ? cursorOf(events.at(-1)!.id) : null,
-          },
-          totalCount,
-        };
+        return connectionFrom(events, (e) => cursorOf(e.id), { hasNextPage, totalCount });
       },
     },
     {

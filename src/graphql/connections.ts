@@ -21,13 +21,24 @@ export function connectionOf<T extends { cursor: string }>(page: {
   endCursor: string | null;
   totalCount: number;
 }) {
+  const connection = connectionFrom(page.nodes, (node) => node.cursor, page);
+  return { ...connection, pageInfo: { ...connection.pageInfo, endCursor: page.endCursor } };
+}
+
+/** A Relay connection from a page of nodes and the function that makes a node's cursor. */
+export function connectionFrom<T>(
+  nodes: T[],
+  cursorOf: (node: T) => string,
+  page: { hasNextPage: boolean; totalCount: number },
+) {
+  const edges = nodes.map((node) => ({ node, cursor: cursorOf(node) }));
   return {
-    edges: page.nodes.map((node) => ({ node, cursor: node.cursor })),
+    edges,
     pageInfo: {
       hasNextPage: page.hasNextPage,
       hasPreviousPage: false,
-      startCursor: page.nodes[0]?.cursor ?? null,
-      endCursor: page.endCursor,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
     },
     totalCount: page.totalCount,
   };

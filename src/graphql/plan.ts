@@ -15,7 +15,7 @@ import {
 } from "../catalog/plan.js";
 import type { Who } from "../catalog/publish.js";
 import { builder } from "./builder.js";
-import { first } from "./connections.js";
+import { connectionFrom, first } from "./connections.js";
 import type { GraphQLContext } from "./context.js";
 import { WRITE_ERROR_TYPES } from "./errors.js";
 import { DIRECT_ONLY_ROOT_FIELDS } from "./federation.js";
@@ -246,16 +246,8 @@ builder.queryField("publishedFiles", (t) =>
           first: args.first ?? 100,
           after: args.after ? pathOfCursor(args.after) : null,
         });
-        const edges = page.files.map((node) => ({ node, cursor: publishedFileCursor(node.path) }));
         return {
-          edges,
-          pageInfo: {
-            hasNextPage: page.hasNextPage,
-            hasPreviousPage: false,
-            startCursor: edges[0]?.cursor ?? null,
-            endCursor: edges.at(-1)?.cursor ?? null,
-          },
-          totalCount: page.totalCount,
+          ...connectionFrom(page.files, (f) => publishedFileCursor(f.path), page),
           generation: page.generation,
         };
       },
