@@ -11,6 +11,7 @@
 //   which the server adds);
 // - a key limited to one source (`source`) holds nothing outside it, whatever its scopes say
 //   (createKey already refuses such scopes; this is the second lock).
+import { EVERY_SOURCE, type SourceView } from "../catalog/reads/visibility.js";
 import { type Scope, scopeSource } from "./scopes.js";
 
 export type Caller =
@@ -39,4 +40,19 @@ export function can(caller: Caller, scope: Scope): boolean {
 /** Whether the caller may read `source`: its own scope, or `read` when the source is public. */
 export function canReadSource(caller: Caller, source: string, visibility: "public" | "private"): boolean {
   return can(caller, `read:${source}`) || (visibility === "public" && can(caller, "read"));
+}
+
+/**
+ * The sources a caller's reads show (src/catalog/reads/visibility.ts): every one for `admin`;
+ * otherwise the public ones when it holds `read`, and each source its scopes name that `can`
+ * lets it read (`read:<s>`, or `publish:<s>` which implies it).
+ */
+export function viewOf(caller: Caller): SourceView {
+  if (can(caller, "admin")) return EVERY_SOURCE;
+  const names: string[] = [];
+  for (const scope of caller.scopes) {
+    const source = scopeSource(scope);
+    if (source !== null && can(caller, `read:${source}`) && !names.includes(source)) names.push(source);
+  }
+  return { all: false, public: can(caller, "read"), names: names.sort() };
 }

@@ -9,6 +9,7 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   bigserial,
+  check,
   customType,
   index,
   integer,
@@ -28,19 +29,28 @@ const id = (name: string) => bigint(name, { mode: "number" });
 const created = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 const updated = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
 
-export const sources = pgTable("sources", {
-  id: serial("id").primaryKey(),
-  name: text("name").notNull().unique(),
-  /** Moves on every committed write to this source: cache keys include it. */
-  generation: bigint("generation", { mode: "number" }).notNull().default(0),
-  createdAt: created(),
-  updatedAt: updated(),
-  /**
-   * Set by `deleteSource` (soft: every file and entity of the source is deleted at this same
-   * instant, so `restoreSource` brings back exactly those); null while the source is live.
-   */
-  deletedAt: timestamp("deleted_at", { withTimezone: true }),
-});
+export const sources = pgTable(
+  "sources",
+  {
+    id: serial("id").primaryKey(),
+    name: text("name").notNull().unique(),
+    /** Moves on every committed write to this source: cache keys include it. */
+    generation: bigint("generation", { mode: "number" }).notNull().default(0),
+    /**
+     * `public` (anyone with `read`) or `private` (only callers with `read:<name>`, publish:<name>
+     * or admin): src/catalog/reads/visibility.ts. Set by publish or `setSourceVisibility`.
+     */
+    visibility: text("visibility").notNull().default("public"),
+    createdAt: created(),
+    updatedAt: updated(),
+    /**
+     * Set by `deleteSource` (soft: every file and entity of the source is deleted at this same
+     * instant, so `restoreSource` brings back exactly those); null while the source is live.
+     */
+    deletedAt: timestamp("deleted_at", { withTimezone: true }),
+  },
+  (t) => [check("sources_visibility", sql`${t.visibility} in ('public', 'private')`)],
+);
 
 /** Every file imported into a source, at its path relative to the source root. */
 export const files = pgTable(

@@ -3,6 +3,7 @@
 import type { Caller } from "../auth/caller.js";
 import type { GraphCache } from "../cache/graph-cache.js";
 import type { Database, Executor } from "../catalog/database.js";
+import type { SourceView } from "../catalog/reads/visibility.js";
 
 export interface GraphQLContext {
   db: Executor;
@@ -20,6 +21,11 @@ export interface GraphQLContext {
    * may do is asked of `can()` (src/auth/caller.ts), never of its fields.
    */
   caller: Caller;
+  /**
+   * The sources the caller's reads show (`viewOf(caller)`): every read in src/catalog/reads
+   * takes it, and every cache key includes `viewKey(view)`.
+   */
+  view: SourceView;
   /**
    * The whole database, for writes (its batch pool, its transactions, its import lock): absent
    * where a request must keep to its own connection (the Worker's neon-ws pool per request,

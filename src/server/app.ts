@@ -16,7 +16,7 @@ import {
   createAuthenticator,
   unauthenticatedResponse,
 } from "../auth/authenticate.js";
-import type { Caller } from "../auth/caller.js";
+import { type Caller, viewOf } from "../auth/caller.js";
 import type { LocalAdmin } from "../auth/local-admin.js";
 import type { GraphCache } from "../cache/graph-cache.js";
 import { ResilientStore } from "../cache/resilient.js";
@@ -294,6 +294,7 @@ export function createApp(options: AppOptions): App {
       signal,
       rate,
       caller,
+      view: viewOf(caller),
       // Neon's HTTP driver has no transactions on `db`; its Database opens a pool per write.
       ...(options.connect ? {} : { database }),
     }),
@@ -407,6 +408,7 @@ export function createApp(options: AppOptions): App {
           params,
           graphCache,
           scope.db,
+          viewOf(caller),
           async (r) => yoga.fetch(r, { ...scope, caller, graphCache: null, params }),
           yoga.fetchAPI.Response,
           (r) => costs.get(r),

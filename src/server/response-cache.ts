@@ -1,7 +1,7 @@
 // Whole-response caching for graph reads: a POST whose operation asks only for `agentGraph`
 // (the expensive read) is answered from the graph cache as the serialized response body, with
 // no parsing and no re-serializing. The key is the normalized document, its variables, the
-// response's media type and the catalog generation; misses compute once (single flight) and
+// response's media type, what the caller may see (its source view) and the catalog generation; misses compute once (single flight) and
 // only successful answers are stored, with the operation's cost: a hit runs no resolver, but
 // the rate limit charges it what the miss cost (decision 0021). The request id and CORS headers
 // are not stored: every response, this one too, gets them on its way out (./http-headers.ts).
@@ -10,6 +10,7 @@ import { LRUCache } from "lru-cache";
 import type { GraphCache } from "../cache/graph-cache.js";
 import type { Executor } from "../catalog/database.js";
 import { batchedCatalogGeneration } from "../catalog/reads/generation.js";
+import { type SourceView, viewKey } from "../catalog/reads/visibility.js";
 
 const CACHEABLE_ROOT_FIELDS = new Set(["agentGraph", "__typename"]);
 
@@ -63,6 +64,8 @@ export async function cachedGraphResponse(
   body: GraphQLBody,
   cache: GraphCache,
   db: Executor,
+  /** What the caller may see: callers with different views never share an entry. */
+  view: SourceView,
   answer: (request: Request) => Promise<Response>,
   /** Yoga's Response class: on Node its light ponyfill (a twentieth of undici's cost to build). */
   ResponseClass: typeof Response = Response,
@@ -78,6 +81,7 @@ export async function cachedGraphResponse(
   const key = await cache.key(generation, {
     // v2: the entry starts with the operation's cost.
     kind: "response-v2",
+    view: viewKey(view),
     document,
     variables: JSON.stringify(body.variables ?? {}),
     operationName: typeof body.operationName === "string" ? body.operationName : null,

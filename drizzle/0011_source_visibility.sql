@@ -1,0 +1,2 @@
+ALTER TABLE "sources" ADD COLUMN "visibility" text DEFAULT 'public' NOT NULL;--> statement-breakpoint
+ALTER TABLE "sources" ADD CONSTRAINT "sources_visibility" CHECK ("sources"."visibility" in ('public', 'private'));
