@@ -1,7 +1,8 @@
 // Collects the type files (each registers itself on the builder) and builds the schema once.
 // Where a field is defined: a type's fields in the file named after it (agent.ts: Agent,
-// collaboration.ts: Collaboration, …); root Query fields in queries.ts, except `sources`
-// (source.ts), `node`/`nodes` (node.ts) and `_entities` (federation.ts).
+// collaboration.ts: Collaboration, …); root Query fields in queries.ts, except `agentGraph`
+// and `collaborationPath` (graph.ts), `sources` (source.ts), `node`/`nodes` (node.ts) and
+// `_entities` (federation.ts).
 import { builder } from "./builder.js";
 import "./errors.js";
 import "./facts.js";
@@ -11,6 +12,7 @@ import "./source.js";
 import "./agent.js";
 import "./collaboration.js";
 import "./queries.js";
+import "./graph.js";
 import "./node.js";
 import "./catalog-entities.js";
 import "./name-conflicts.js";

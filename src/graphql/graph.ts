@@ -1,0 +1,300 @@
+// The graph root fields, agentGraph (a neighbourhood ready for a graph view) and
+// collaborationPath (the shortest chain of edges between two agents): arguments validated with
+// zod, limits enforced, typed errors returned as union members, as in queries.ts.
+import type { GraphQLResolveInfo } from "graphql";
+import { z } from "zod";
+import { batchedCatalogGeneration } from "../catalog/reads/generation.js";
+import {
+  agentGraph,
+  type CollaborationKind,
+  collaborationPath,
+  getAgentsByIds,
+  getAgentsByRefs,
+  NotFoundError,
+  type PathStep,
+} from "../catalog/reads/index.js";
+import { AgentRef, knownAgent, loadAgent, rememberAgents } from "./agent.js";
+import { builder } from "./builder.js";
+import { CollaborationKindEnum, CollaborationRef, KINDS_DESCRIPTION } from "./collaboration.js";
+import type { GraphQLContext } from "./context.js";
+import { GRAPH_EDGES_PER_NODE, graphCost, pathCost } from "./costs.js";
+import { ERROR_TYPES } from "./errors.js";
+import { LIMITS } from "./limits.js";
+import { selects } from "./lookahead.js";
+import { ref } from "./queries.js";
+
+// agentGraph: nodes and edges ready for a graph view.
+
+interface GraphResult {
+  nodes: { id: number; depth: number }[];
+  edges: Awaited<ReturnType<typeof agentGraph>>["edges"];
+  truncated: boolean;
+  nodeBudget: number;
+}
+
+const GraphNodeRef = builder.objectRef<{ id: number; depth: number }>("AgentGraphNode").implement({
+  description: "An agent of the graph and its distance from the roots.",
+  fields: (t) => ({
+    depth: t.exposeInt("depth", { description: "Hops from the nearest root (0 for a root)." }),
+    agent: t.field({
+      type: AgentRef,
+      description: "The agent.",
+      resolve: (n, _args, ctx) => knownAgent(ctx, n.id) ?? loadAgent(ctx, n.id),
+    }),
+  }),
+});
+
+/**
+ * A graph's nodes, loaded in one statement before its fields resolve, so that each node's
+ * agent and each edge's ends resolve synchronously: a graph of 500 nodes and a few thousand
+ * edges otherwise makes thousands of promises, which was most of a depth-3 request's time.
+ */
+async function withAgents(
+  ctx: GraphQLContext,
+  graph: GraphResult,
+  info: GraphQLResolveInfo,
+): Promise<GraphResult> {
+  if (selects(info, ["nodes"], ["agent"]) || selects(info, ["edges"], ["from", "to"]))
+    rememberAgents(
+      ctx,
+      await getAgentsByIds(
+        ctx.db,
+        graph.nodes.map((n) => n.id),
+      ),
+    );
+  return graph;
+}
+
+/** The nodes agentGraph's cost expects for one root at the default depth (2). */
+const DEFAULT_GRAPH_NODES = graphCost(1, 2).multiplier;
+
+const AgentGraphRef = builder.objectRef<GraphResult>("AgentGraph").implement({
+  description: "The agents within `depth` hops of the roots and every edge among them.",
+  fields: (t) => ({
+    // agentGraph's cost already multiplies this selection by its estimated node count; a
+    // router, which cannot, sizes these two lists at that estimate for the default arguments.
+    nodes: t.field({
+      type: [GraphNodeRef],
+      description:
+        "The agents reached, nearest first, then by id; the roots first, at depth 0. At most `nodeBudget`.",
+      complexity: { field: 0, multiplier: 1 },
+      listSize: { assumedSize: DEFAULT_GRAPH_NODES },
+      resolve: (g) => g.nodes,
+    }),
+    edges: t.field({
+      type: [CollaborationRef],
+      description:
+        "Every edge of the kinds asked for between two agents of `nodes`, whichever way it points, by id. Edges to names no agent has are left out.",
+      complexity: { field: 0, multiplier: GRAPH_EDGES_PER_NODE },
+      listSize: { assumedSize: DEFAULT_GRAPH_NODES * GRAPH_EDGES_PER_NODE },
+      resolve: (g) => g.edges,
+    }),
+    truncated: t.exposeBoolean("truncated", {
+      description: "More agents were reachable than the node budget allowed; the nearest were kept.",
+      complexity: 0,
+    }),
+    nodeBudget: t.exposeInt("nodeBudget", {
+      description: `The most agents a graph holds (${LIMITS.graphNodeBudget}); \`truncated\` says whether more were reachable.`,
+      complexity: 0,
+    }),
+  }),
+});
+
+const DirectionEnum = builder.enumType("AgentGraphDirection", {
+  description:
+    "Which way `agentGraph` follows handoff and mention edges from the roots. Peer edges have no direction: they are followed both ways.",
+  values: {
+    OUT: { value: "out", description: "Follow edges from → to." },
+    IN: { value: "in", description: "Follow edges to → from." },
+    BOTH: { value: "both", description: "Either way." },
+  } as const,
+});
+
+builder.queryField("agentGraph", (t) =>
+  t.field({
+    type: AgentGraphRef,
+    description: `The collaboration graph around some agents, up to ${LIMITS.maxGraphDepth} hops and ${LIMITS.graphNodeBudget} agents.`,
+    errors: {
+      types: ERROR_TYPES,
+      union: {
+        name: "AgentGraphResult",
+        description:
+          "The graph, or why there is none: `AgentryNotFoundError` for a root that names no live agent, `AgentryInvalidInputError` for an argument out of range.",
+      },
+    },
+    args: {
+      roots: t.arg.stringList({
+        required: true,
+        description:
+          'Refs (`source/name`) of the agents to start from, 1 to 20, e.g. `["acme-platform/api-designer"]`.',
+        validate: z.array(ref).min(1, "give at least one root").max(20, "at most 20 roots"),
+      }),
+      depth: t.arg.int({
+        required: false,
+        defaultValue: 2,
+        description: `Hops to follow from the roots, 0 (the roots alone) to ${LIMITS.maxGraphDepth}; 2 when omitted.`,
+        validate: z.number().int().min(0).max(LIMITS.maxGraphDepth, `at most ${LIMITS.maxGraphDepth}`),
+      }),
+      kinds: t.arg({ type: [CollaborationKindEnum], required: false, description: KINDS_DESCRIPTION }),
+      direction: t.arg({
+        type: DirectionEnum,
+        required: false,
+        defaultValue: "both",
+        description: "Which way to follow handoffs and mentions, `BOTH` when omitted.",
+      }),
+    },
+    complexity: (args) => graphCost(args.roots?.length ?? 1, args.depth ?? 2),
+    resolve: async (_root, args, ctx, info) => {
+      const params = {
+        roots: args.roots,
+        depth: args.depth ?? 2,
+        kinds: (args.kinds ?? null) as CollaborationKind[] | null,
+        direction: args.direction ?? "both",
+        nodeBudget: LIMITS.graphNodeBudget,
+      };
+      const compute = async (): Promise<GraphResult> => {
+        const roots = await getAgentsByRefs(ctx.db, params.roots);
+        const missing = params.roots.find((_r, i) => !roots[i]);
+        if (missing) throw new NotFoundError("agent", missing);
+        const graph = await agentGraph(ctx.db, {
+          rootIds: roots.map((r) => r!.id),
+          depth: params.depth,
+          ...(params.kinds ? { kinds: params.kinds } : {}),
+          direction: params.direction,
+          nodeBudget: params.nodeBudget,
+        });
+        return {
+          nodes: graph.nodes,
+          edges: graph.edges,
+          truncated: graph.truncated,
+          nodeBudget: params.nodeBudget,
+        };
+      };
+      if (!ctx.graphCache) return withAgents(ctx, await compute(), info);
+      // The generation is read first: a graph cached before a write that committed since has
+      // another key, so this request cannot see it.
+      const key = await ctx.graphCache.key(await batchedCatalogGeneration(ctx.db), params);
+      const graph = JSON.parse(
+        await ctx.graphCache.get(key, async () => JSON.stringify(await compute())),
+      ) as GraphResult;
+      return withAgents(ctx, graph, info);
+    },
+  }),
+);
+
+// collaborationPath: the shortest chain of edges between two agents.
+
+const PATH_DEPTH_DEFAULT = 4;
+const PATH_DEPTH_MAX = 5;
+
+const StepDirectionEnum = builder.enumType("CollaborationStepDirection", {
+  description: "Which way a step of a path walks its edge.",
+  values: {
+    FORWARD: { value: "forward", description: "Walked from the edge's `from` to its `to`." },
+    BACKWARD: { value: "backward", description: "Walked against the edge." },
+  } as const,
+});
+
+const PathStepRef = builder.objectRef<PathStep>("CollaborationPathStep").implement({
+  description: "One edge of a path, and which way it was walked.",
+  fields: (t) => ({
+    collaboration: t.field({
+      type: CollaborationRef,
+      description: "The edge walked.",
+      resolve: (s) => s.edge,
+    }),
+    direction: t.field({
+      type: StepDirectionEnum,
+      description: "Whether the step walks the edge from its `from` to its `to`, or against it.",
+      resolve: (s) => s.direction,
+    }),
+    from: t.field({
+      type: AgentRef,
+      description: "The agent the step leaves (the previous step's `to`).",
+      resolve: (s, _args, ctx) => loadAgent(ctx, s.fromAgentId),
+    }),
+    to: t.field({
+      type: AgentRef,
+      description: "The agent the step reaches.",
+      resolve: (s, _args, ctx) => loadAgent(ctx, s.toAgentId),
+    }),
+  }),
+});
+
+const CollaborationPathRef = builder
+  .objectRef<{ agentIds: number[]; steps: PathStep[] }>("CollaborationPath")
+  .implement({
+    description:
+      "A shortest chain of collaboration edges from one agent to another. Among chains of the same length, the same one is chosen every time.",
+    fields: (t) => ({
+      length: t.int({
+        description: "The number of edges; 0 when `from` and `to` are the same agent.",
+        resolve: (p) => p.steps.length,
+      }),
+      agents: t.field({
+        type: [AgentRef],
+        description: "The agents along the path, `from` first and `to` last (`length` + 1 of them).",
+        resolve: (p, _args, ctx) => Promise.all(p.agentIds.map((id) => loadAgent(ctx, id))),
+      }),
+      steps: t.field({
+        type: [PathStepRef],
+        description: "The edges walked, in order from `from` to `to`.",
+        resolve: (p) => p.steps,
+      }),
+    }),
+  });
+
+builder.queryField("collaborationPath", (t) =>
+  t.field({
+    type: CollaborationPathRef,
+    nullable: true,
+    description:
+      "The shortest chain of collaboration edges from one agent to another; null when there is none.",
+    errors: {
+      types: ERROR_TYPES,
+      union: {
+        name: "CollaborationPathResult",
+        description:
+          "The path (null when there is none within `maxDepth`), or why the question has no answer: `AgentryNotFoundError` for a ref that names no live agent, `AgentryInvalidInputError` for an argument out of range.",
+      },
+    },
+    args: {
+      from: t.arg.string({
+        required: true,
+        description: "Ref of the agent the path starts at, e.g. `acme-platform/api-designer`.",
+        validate: ref,
+      }),
+      to: t.arg.string({
+        required: true,
+        description: "Ref of the agent the path ends at, e.g. `acme-platform/docs-writer`.",
+        validate: ref,
+      }),
+      kinds: t.arg({ type: [CollaborationKindEnum], required: false, description: KINDS_DESCRIPTION }),
+      // At most 5 and 4 by default (it was 8 and 6): a walk between two agents with no path
+      // took 1.7 s at 5 and over 5 s at 6 on 100,000 agents (costs.ts).
+      maxDepth: t.arg.int({
+        required: false,
+        defaultValue: PATH_DEPTH_DEFAULT,
+        description: `The longest path looked for, in edges, 1 to ${PATH_DEPTH_MAX}; ${PATH_DEPTH_DEFAULT} when omitted. The query's cost grows with it.`,
+        validate: z.number().int().min(1).max(PATH_DEPTH_MAX, `at most ${PATH_DEPTH_MAX}`),
+      }),
+      directed: t.arg.boolean({
+        required: false,
+        defaultValue: false,
+        description:
+          "Follow edges only from → to (peers either way); false when omitted: any edge, either way.",
+      }),
+    },
+    complexity: (args) => pathCost(args.maxDepth ?? PATH_DEPTH_DEFAULT),
+    resolve: async (_root, args, ctx) => {
+      const [from, to] = await getAgentsByRefs(ctx.db, [args.from, args.to]);
+      if (!from) throw new NotFoundError("agent", args.from);
+      if (!to) throw new NotFoundError("agent", args.to);
+      return collaborationPath(ctx.db, from.id, to.id, {
+        maxDepth: args.maxDepth ?? PATH_DEPTH_DEFAULT,
+        directed: args.directed ?? false,
+        ...(args.kinds ? { kinds: args.kinds as CollaborationKind[] } : {}),
+      });
+    },
+  }),
+);
