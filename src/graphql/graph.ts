@@ -13,6 +13,7 @@ import {
   NotFoundError,
   type PathStep,
 } from "../catalog/reads/index.js";
+import { viewKey } from "../catalog/reads/visibility.js";
 import { AgentRef, knownAgent, loadAgent, rememberAgents } from "./agent.js";
 import { builder } from "./builder.js";
 import { CollaborationKindEnum, CollaborationRef, KINDS_DESCRIPTION } from "./collaboration.js";
@@ -59,6 +60,7 @@ async function withAgents(
       ctx,
       await getAgentsByIds(
         ctx.db,
+        ctx.view,
         graph.nodes.map((n) => n.id),
       ),
     );
@@ -151,12 +153,14 @@ builder.queryField("agentGraph", (t) =>
         kinds: (args.kinds ?? null) as CollaborationKind[] | null,
         direction: args.direction ?? "both",
         nodeBudget: LIMITS.graphNodeBudget,
+        // Two callers with different views never share a cached graph.
+        view: viewKey(ctx.view),
       };
       const compute = async (): Promise<GraphResult> => {
-        const roots = await getAgentsByRefs(ctx.db, params.roots);
+        const roots = await getAgentsByRefs(ctx.db, ctx.view, params.roots);
         const missing = params.roots.find((_r, i) => !roots[i]);
         if (missing) throw new NotFoundError("agent", missing);
-        const graph = await agentGraph(ctx.db, {
+        const graph = await agentGraph(ctx.db, ctx.view, {
           rootIds: roots.map((r) => r!.id),
           depth: params.depth,
           ...(params.kinds ? { kinds: params.kinds } : {}),
@@ -287,10 +291,10 @@ builder.queryField("collaborationPath", (t) =>
     },
     complexity: (args) => pathCost(args.maxDepth ?? PATH_DEPTH_DEFAULT),
     resolve: async (_root, args, ctx) => {
-      const [from, to] = await getAgentsByRefs(ctx.db, [args.from, args.to]);
+      const [from, to] = await getAgentsByRefs(ctx.db, ctx.view, [args.from, args.to]);
       if (!from) throw new NotFoundError("agent", args.from);
       if (!to) throw new NotFoundError("agent", args.to);
-      return collaborationPath(ctx.db, from.id, to.id, {
+      return collaborationPath(ctx.db, ctx.view, from.id, to.id, {
         maxDepth: args.maxDepth ?? PATH_DEPTH_DEFAULT,
         directed: args.directed ?? false,
         ...(args.kinds ? { kinds: args.kinds as CollaborationKind[] } : {}),

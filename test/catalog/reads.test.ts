@@ -35,6 +35,7 @@ import {
   unresolvedReferences,
   variantsOf,
 } from "../../src/catalog/reads/index.js";
+import { EVERY_SOURCE } from "../../src/catalog/reads/visibility.js";
 import { parseDefinition } from "../../src/definitions/index.js";
 import { communityFiles, coreFiles, loneWolf, plannerV1, plannerV2 } from "../fixtures/reads/catalog.js";
 import { driverCases, type TestDatabase } from "../support/databases.js";
@@ -653,10 +654,10 @@ describe.each(await driverCases())("catalog reads on $driver", ({ open }) => {
     it("computes a neighbourhood in one statement whatever the depth", async () => {
       const root = [id["core/planner"]!];
       const [near, nearStatements] = await counted(() =>
-        agentGraph(db.db, { rootIds: root, depth: 1, direction: "out", nodeBudget: 100 }),
+        agentGraph(db.db, EVERY_SOURCE, { rootIds: root, depth: 1, direction: "out", nodeBudget: 100 }),
       );
       const [far, farStatements] = await counted(() =>
-        agentGraph(db.db, { rootIds: root, depth: 3, direction: "out", nodeBudget: 100 }),
+        agentGraph(db.db, EVERY_SOURCE, { rootIds: root, depth: 3, direction: "out", nodeBudget: 100 }),
       );
       expect([nearStatements, farStatements]).toEqual([1, 1]);
       const byDepthThenId = (refs: string[]) => refs.sort((a, b) => id[a]! - id[b]!);
@@ -688,29 +689,31 @@ describe.each(await driverCases())("catalog reads on $driver", ({ open }) => {
 
     it("stops at the node budget and says whether more was reachable", async () => {
       const args = { rootIds: [id["core/planner"]!], depth: 3, direction: "out" as const };
-      const cut = await agentGraph(db.db, { ...args, nodeBudget: 3 });
+      const cut = await agentGraph(db.db, EVERY_SOURCE, { ...args, nodeBudget: 3 });
       expect(cut.truncated).toBe(true);
       expect(cut.nodes.map((n) => n.depth)).toEqual([0, 1, 1]);
       for (const e of cut.edges) {
         expect(cut.nodeIds).toContain(e.fromAgentId);
         expect(cut.nodeIds).toContain(e.toAgentId);
       }
-      const exact = await agentGraph(db.db, { ...args, nodeBudget: 7 });
+      const exact = await agentGraph(db.db, EVERY_SOURCE, { ...args, nodeBudget: 7 });
       expect([exact.nodes.length, exact.truncated]).toEqual([7, false]);
-      const oneShort = await agentGraph(db.db, { ...args, nodeBudget: 6 });
+      const oneShort = await agentGraph(db.db, EVERY_SOURCE, { ...args, nodeBudget: 6 });
       expect([oneShort.nodes.length, oneShort.truncated]).toEqual([6, true]);
       // The budget is met exactly by a whole level: only looking one level further tells
       // whether more was reachable (within the depth, which is what counts).
-      const levelFull = await agentGraph(db.db, { ...args, nodeBudget: 5 });
+      const levelFull = await agentGraph(db.db, EVERY_SOURCE, { ...args, nodeBudget: 5 });
       expect([levelFull.nodes.map((n) => n.depth), levelFull.truncated]).toEqual([[0, 1, 1, 1, 1], true]);
-      const depthFull = await agentGraph(db.db, { ...args, depth: 1, nodeBudget: 5 });
+      const depthFull = await agentGraph(db.db, EVERY_SOURCE, { ...args, depth: 1, nodeBudget: 5 });
       expect([depthFull.nodes.length, depthFull.truncated]).toEqual([5, false]);
-      const [nothing, statements] = await counted(() => agentGraph(db.db, { ...args, nodeBudget: 0 }));
+      const [nothing, statements] = await counted(() =>
+        agentGraph(db.db, EVERY_SOURCE, { ...args, nodeBudget: 0 }),
+      );
       expect([nothing.nodeIds, nothing.edges, nothing.truncated, statements]).toEqual([[], [], true, 1]);
     });
 
     it("follows edges inwards, by kind, and ignores deleted roots", async () => {
-      const inwards = await agentGraph(db.db, {
+      const inwards = await agentGraph(db.db, EVERY_SOURCE, {
         rootIds: [id["core/kubernetes-operator"]!],
         depth: 10,
         direction: "in",
@@ -726,7 +729,7 @@ describe.each(await driverCases())("catalog reads on $driver", ({ open }) => {
         "core/reviewer": 3,
         "core/docs-writer": 4,
       });
-      const handoffs = await agentGraph(db.db, {
+      const handoffs = await agentGraph(db.db, EVERY_SOURCE, {
         rootIds: [id["core/planner"]!],
         depth: 3,
         direction: "out",
@@ -742,15 +745,25 @@ describe.each(await driverCases())("catalog reads on $driver", ({ open }) => {
       });
       expect(handoffs.edges.every((e) => e.kind === "handoff")).toBe(true);
       expect(handoffs.edges).toHaveLength(5);
-      const both = await agentGraph(db.db, { rootIds: [id["community/scribe"]!], depth: 2, nodeBudget: 10 });
+      const both = await agentGraph(db.db, EVERY_SOURCE, {
+        rootIds: [id["community/scribe"]!],
+        depth: 2,
+        nodeBudget: 10,
+      });
       expect(refsOf(both.nodeIds)).toEqual(["community/scribe", "community/planner"]);
-      const gone = await agentGraph(db.db, { rootIds: [id["core/legacy-bot"]!], depth: 2, nodeBudget: 10 });
+      const gone = await agentGraph(db.db, EVERY_SOURCE, {
+        rootIds: [id["core/legacy-bot"]!],
+        depth: 2,
+        nodeBudget: 10,
+      });
       expect(gone).toEqual({ nodeIds: [], nodes: [], edges: [], truncated: false });
     });
 
     it("finds a shortest path in one statement, walking edges either way", async () => {
       const [path, statements] = await counted(() =>
-        collaborationPath(db.db, id["core/docs-writer"]!, id["core/kubernetes-operator"]!, { maxDepth: 6 }),
+        collaborationPath(db.db, EVERY_SOURCE, id["core/docs-writer"]!, id["core/kubernetes-operator"]!, {
+          maxDepth: 6,
+        }),
       );
       expect(statements).toBe(1);
       expect(refsOf(path!.agentIds)).toEqual([
@@ -777,6 +790,7 @@ describe.each(await driverCases())("catalog reads on $driver", ({ open }) => {
 
       const withoutMentions = await collaborationPath(
         db.db,
+        EVERY_SOURCE,
         id["core/docs-writer"]!,
         id["core/kubernetes-operator"]!,
         { maxDepth: 6, kinds: ["handoff", "peer"] },
@@ -789,10 +803,16 @@ describe.each(await driverCases())("catalog reads on $driver", ({ open }) => {
         "core/test-runner",
         "core/kubernetes-operator",
       ]);
-      const directed = await collaborationPath(db.db, id["core/planner"]!, id["core/kubernetes-operator"]!, {
-        maxDepth: 6,
-        directed: true,
-      });
+      const directed = await collaborationPath(
+        db.db,
+        EVERY_SOURCE,
+        id["core/planner"]!,
+        id["core/kubernetes-operator"]!,
+        {
+          maxDepth: 6,
+          directed: true,
+        },
+      );
       expect(directed!.steps.map((s) => s.direction)).toEqual(["forward", "forward"]);
       expect(refsOf(directed!.agentIds)).toEqual([
         "core/planner",
@@ -803,25 +823,37 @@ describe.each(await driverCases())("catalog reads on $driver", ({ open }) => {
 
     it("returns null when there is no path within the depth, and an empty path to oneself", async () => {
       const [none, statements] = await counted(() =>
-        collaborationPath(db.db, id["core/planner"]!, id["community/lone-wolf"]!, { maxDepth: 10 }),
+        collaborationPath(db.db, EVERY_SOURCE, id["core/planner"]!, id["community/lone-wolf"]!, {
+          maxDepth: 10,
+        }),
       );
       expect([none, statements]).toEqual([null, 1]);
       expect(
-        await collaborationPath(db.db, id["core/docs-writer"]!, id["core/kubernetes-operator"]!, {
-          maxDepth: 3,
-        }),
+        await collaborationPath(
+          db.db,
+          EVERY_SOURCE,
+          id["core/docs-writer"]!,
+          id["core/kubernetes-operator"]!,
+          {
+            maxDepth: 3,
+          },
+        ),
       ).toBeNull();
       expect(
-        await collaborationPath(db.db, id["core/kubernetes-operator"]!, id["core/planner"]!, {
+        await collaborationPath(db.db, EVERY_SOURCE, id["core/kubernetes-operator"]!, id["core/planner"]!, {
           maxDepth: 6,
           directed: true,
         }),
       ).toBeNull();
       expect(
-        await collaborationPath(db.db, id["core/planner"]!, id["core/legacy-bot"]!, { maxDepth: 6 }),
+        await collaborationPath(db.db, EVERY_SOURCE, id["core/planner"]!, id["core/legacy-bot"]!, {
+          maxDepth: 6,
+        }),
       ).toBeNull();
       expect(
-        await collaborationPath(db.db, id["core/planner"]!, id["core/planner"]!, { maxDepth: 3 }),
+        await collaborationPath(db.db, EVERY_SOURCE, id["core/planner"]!, id["core/planner"]!, {
+          maxDepth: 3,
+        }),
       ).toEqual({
         agentIds: [id["core/planner"]],
         steps: [],

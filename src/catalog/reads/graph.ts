@@ -17,6 +17,7 @@ import {
   toEdge,
 } from "./collaborations.js";
 import { checkCount, distinct, num, query } from "./internal.js";
+import { type SourceView, shownSource } from "./visibility.js";
 
 export type GraphDirection = "out" | "in" | "both";
 
@@ -67,23 +68,25 @@ function traversal(
 // cannot be hashed. The liveness of `next` is checked here, per edge: checked after the
 // DISTINCT … ORDER BY … LIMIT of a level, it led Postgres to walk every agent in id order
 // (measured: 215 ms against 31 ms for 500 of 2,000 agents).
-const STEP = (frontier: SQL, forward: SQL, backward: SQL) => sql`
+// Both the stating agent and the next one must be in a source the view shows (an edge never
+// crosses sources, since names resolve within their own source: the filters are a second lock).
+const STEP = (view: SourceView, frontier: SQL, forward: SQL, backward: SQL) => sql`
   select f.node, c.to_agent_id as next, c.id as edge
     from unnest(${frontier}) as f(node)
     join collaborations c on c.from_agent_id = f.node and c.to_agent_id is not null and c.kind = any(${forward}::text[])
-    join agents st on st.id = c.agent_id and st.deleted_at is null
-    join agents nx on nx.id = c.to_agent_id and nx.deleted_at is null
+    join agents st on st.id = c.agent_id and st.deleted_at is null${shownSource(view, "st.source_id")}
+    join agents nx on nx.id = c.to_agent_id and nx.deleted_at is null${shownSource(view, "nx.source_id")}
   union all
   select f.node, c.from_agent_id, -c.id
     from unnest(${frontier}) as f(node)
     join collaborations c on c.to_agent_id = f.node and c.from_agent_id is not null and c.kind = any(${backward}::text[])
-    join agents st on st.id = c.agent_id and st.deleted_at is null
-    join agents nx on nx.id = c.from_agent_id and nx.deleted_at is null`;
+    join agents st on st.id = c.agent_id and st.deleted_at is null${shownSource(view, "st.source_id")}
+    join agents nx on nx.id = c.from_agent_id and nx.deleted_at is null${shownSource(view, "nx.source_id")}`;
 
 // Whether an agent is already in the walk; an anti-join on the unnested set, for the same reason.
 const UNSEEN = (id: SQL) => sql`not exists (select 1 from unnest(w.seen) as v(id) where v.id = ${id})`;
 
-export async function agentGraph(db: Executor, args: AgentGraphArgs): Promise<AgentGraph> {
+export async function agentGraph(db: Executor, view: SourceView, args: AgentGraphArgs): Promise<AgentGraph> {
   checkCount("depth", args.depth);
   checkCount("nodeBudget", args.nodeBudget);
   const roots = distinct(args.rootIds);
@@ -97,14 +100,14 @@ export async function agentGraph(db: Executor, args: AgentGraphArgs): Promise<Ag
     // reachable, without walking a hub's whole neighbourhood for nothing.
     sql`with recursive walk(depth, frontier, seen) as (
           select 0, coalesce(array_agg(a.id order by a.id), '{}'::bigint[]), coalesce(array_agg(a.id), '{}'::bigint[])
-            from agents a where a.id = any(${pgArray(roots)}::bigint[]) and a.deleted_at is null
+            from agents a where a.id = any(${pgArray(roots)}::bigint[]) and a.deleted_at is null${shownSource(view, "a.source_id")}
           union all
           select w.depth + 1, n.ids, w.seen || n.ids
             from walk w
             cross join lateral (
               select coalesce(array_agg(x.next order by x.next), '{}'::bigint[]) as ids
                 from (select distinct e.next
-                        from (${STEP(sql`w.frontier`, forward, backward)}) e
+                        from (${STEP(view, sql`w.frontier`, forward, backward)}) e
                        where ${UNSEEN(sql`e.next`)}
                        order by e.next
                        limit ${budget + 1} - cardinality(w.seen)) x
@@ -123,7 +126,7 @@ export async function agentGraph(db: Executor, args: AgentGraphArgs): Promise<Ag
                           from collaborations c
                           join kept kf on kf.id = c.from_agent_id
                           join kept kt on kt.id = c.to_agent_id
-                          join agents st on st.id = c.agent_id and st.deleted_at is null
+                          join agents st on st.id = c.agent_id and st.deleted_at is null${shownSource(view, "st.source_id")}
                          where c.kind = any(${all}::text[])) c) as edges`,
   );
   const nodes = row!.nodes.map((n) => ({ id: num(n.id), depth: num(n.depth) }));
@@ -165,6 +168,7 @@ export interface CollaborationPath {
  */
 export async function collaborationPath(
   db: Executor,
+  view: SourceView,
   fromId: number,
   toId: number,
   args: PathArgs,
@@ -176,8 +180,8 @@ export async function collaborationPath(
     sql`with recursive walk(depth, frontier, paths, seen) as (
           select 0, array[a.id], array['']::text[], array[a.id]
             from agents a
-           where a.id = ${fromId}::bigint and a.deleted_at is null
-             and exists (select 1 from agents b where b.id = ${toId}::bigint and b.deleted_at is null)
+           where a.id = ${fromId}::bigint and a.deleted_at is null${shownSource(view, "a.source_id")}
+             and exists (select 1 from agents b where b.id = ${toId}::bigint and b.deleted_at is null${shownSource(view, "b.source_id")})
           union all
           select w.depth + 1, n.ids, n.paths, w.seen || n.ids
             from walk w
@@ -185,7 +189,7 @@ export async function collaborationPath(
               select coalesce(array_agg(x.next order by x.next), '{}'::bigint[]) as ids,
                      coalesce(array_agg(x.path order by x.next), '{}'::text[]) as paths
                 from (select distinct on (e.next) e.next, f.path || ',' || e.edge as path
-                        from (${STEP(sql`w.frontier`, forward, backward)}) e
+                        from (${STEP(view, sql`w.frontier`, forward, backward)}) e
                         join unnest(w.frontier, w.paths) as f(node, path) on f.node = e.node
                        where ${UNSEEN(sql`e.next`)}
                        order by e.next, f.path || ',' || e.edge) x
