@@ -35,6 +35,7 @@ import {
 import { NotFoundError } from "./reads/errors.js";
 import { retryTransient } from "./retry.js";
 import * as t from "./schema.js";
+import { applyVisibility, type Visibility, type VisibilityChange } from "./source-visibility.js";
 
 export { PUBLISH_LIMITS, type PublishFile, PublishRefusedError } from "./publish-limits.js";
 
@@ -163,7 +164,7 @@ async function commitFiles(
   tx: AgentryTx,
   source: string,
   files: readonly PublishFile[],
-  options: { prune: boolean; ifGeneration: number | null },
+  options: { prune: boolean; ifGeneration: number | null; visibility?: Visibility | undefined },
   who: Who,
 ): Promise<ImportReport> {
   checkGeneration(source, await sourceState(tx, source), options.ifGeneration);
@@ -172,6 +173,11 @@ async function commitFiles(
     files.map((f) => ({ path: f.path, text: f.content })),
     { source, prune: options.prune },
   );
+  // In the import's transaction: a new private source is never visible, not even for an instant.
+  if (options.visibility) {
+    const change = await applyVisibility(tx, source, options.visibility, who);
+    if (change?.changed) report.generation = change.generation;
+  }
   await recordAudit(tx, {
     actor: who.actor,
     action: "publish",
@@ -189,6 +195,8 @@ export interface PublishOptions {
   files: readonly PublishFile[];
   prune?: boolean;
   ifGeneration?: number | null;
+  /** Sets the source's visibility in the same transaction (absent: kept; public for a new source). */
+  visibility?: Visibility | undefined;
 }
 
 /** A publish in one request: checked, then imported in one transaction. */
@@ -203,7 +211,11 @@ export async function publishFiles(
       tx,
       options.source,
       options.files,
-      { prune: options.prune ?? false, ifGeneration: options.ifGeneration ?? null },
+      {
+        prune: options.prune ?? false,
+        ifGeneration: options.ifGeneration ?? null,
+        visibility: options.visibility,
+      },
       who,
     ),
   );
@@ -352,7 +364,13 @@ export async function stagePublishFiles(
  */
 export async function commitPublish(
   writer: PublishWriter,
-  options: { id: string; source: string; prune?: boolean; ifGeneration?: number | null },
+  options: {
+    id: string;
+    source: string;
+    prune?: boolean;
+    ifGeneration?: number | null;
+    visibility?: Visibility | undefined;
+  },
   who: Who,
 ): Promise<ImportReport> {
   return underSourceLock(writer, options.source, async (tx) => {
@@ -368,7 +386,7 @@ export async function commitPublish(
       tx,
       options.source,
       files,
-      { prune: options.prune ?? false, ifGeneration },
+      { prune: options.prune ?? false, ifGeneration, visibility: options.visibility },
       who,
     );
     await tx.delete(t.publishStagings).where(eq(t.publishStagings.id, options.id));
@@ -540,5 +558,19 @@ export async function restoreSource(writer: PublishWriter, source: string, who: 
       requestId: who.requestId ?? null,
     });
     return { source, files: restored.length, generation: after };
+  });
+}
+
+/** An admin's change of a source's visibility, under the source's lock. */
+export async function setSourceVisibility(
+  writer: PublishWriter,
+  source: string,
+  visibility: Visibility,
+  who: Who,
+): Promise<VisibilityChange> {
+  return underSourceLock(writer, source, async (tx) => {
+    const change = await applyVisibility(tx, source, visibility, who);
+    if (!change) throw new NotFoundError("source", source);
+    return change;
   });
 }

@@ -58,7 +58,7 @@ const ModelRef = builder.objectRef<{ raw: string; family: string }>("AgentryMode
 export const AgentRef = builder.loadableNodeRef<AgentSummary, number, number>("Agent", {
   id: { resolve: (a) => a.id, parse: (id) => Number(id) },
   load: async (ids, ctx) => {
-    const rows = await getAgentsByIds(ctx.db, ids);
+    const rows = await getAgentsByIds(ctx.db, ctx.view, ids);
     return rows.map((r, i) => r ?? new NotFoundError("agent", ids[i]!));
   },
 });

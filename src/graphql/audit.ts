@@ -63,7 +63,7 @@ const AuditEventRef = builder.objectRef<AuditEvent>("AuditEvent").implement({
     }),
     action: t.exposeString("action", {
       description:
-        "publish, delete-agent, restore-agent, delete-source, restore-source, key-create, key-revoke (visibility later).",
+        "publish, delete-agent, restore-agent, delete-source, restore-source, key-create, key-revoke, visibility (its `target`: `public -> private` or back).",
     }),
     source: t.exposeString("source", { nullable: true, description: "The source it changed." }),
     pathCount: t.exposeInt("pathCount", {

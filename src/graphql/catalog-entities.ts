@@ -111,7 +111,7 @@ builder.queryField("skills", (t) =>
       resolve: async (_root, args, ctx) =>
         connectionOf(
           await asInput(() =>
-            listSkills(ctx.db, {
+            listSkills(ctx.db, ctx.view, {
               ...(args.source ? { source: args.source } : {}),
               first: args.first ?? 20,
               after: args.after ?? null,
@@ -145,7 +145,7 @@ builder.queryField("commands", (t) =>
       resolve: async (_root, args, ctx) =>
         connectionOf(
           await asInput(() =>
-            listCommands(ctx.db, {
+            listCommands(ctx.db, ctx.view, {
               ...(args.source ? { source: args.source } : {}),
               first: args.first ?? 20,
               after: args.after ?? null,
@@ -177,7 +177,9 @@ builder.queryField("tools", (t) =>
       complexity: (args) => pageCost(COST.toolsPage, args.first),
       resolve: async (_root, args, ctx) =>
         connectionOf(
-          await asInput(() => listTools(ctx.db, { first: args.first ?? 20, after: args.after ?? null })),
+          await asInput(() =>
+            listTools(ctx.db, ctx.view, { first: args.first ?? 20, after: args.after ?? null }),
+          ),
         ),
     },
     {

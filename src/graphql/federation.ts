@@ -61,7 +61,7 @@ function keyLoader<T>(
 
 function agentByRef(ctx: GraphQLContext, ref: string): Promise<AgentSummary | null> {
   return keyLoader(ctx, "agent:ref", async (refs) => {
-    const agents = await getAgentsByRefs(ctx.db, refs);
+    const agents = await getAgentsByRefs(ctx.db, ctx.view, refs);
     // The same agents by id, for fields that load agents by id later in the request.
     const byId = AgentRef.getDataloader(ctx);
     for (const a of agents) if (a) byId.prime(a.id, a);
@@ -104,13 +104,17 @@ builder.asEntity(AgentRef, {
 builder.asEntity(SkillRef, {
   key: builder.selection<{ ref: string }>("ref"),
   resolveReference: ({ ref }, ctx) =>
-    text(ref) ? keyLoader(ctx, "skill:ref", (refs) => getSkillsByRefs(ctx.db, refs)).load(ref) : null,
+    text(ref)
+      ? keyLoader(ctx, "skill:ref", (refs) => getSkillsByRefs(ctx.db, ctx.view, refs)).load(ref)
+      : null,
 });
 
 builder.asEntity(ToolRef, {
   key: builder.selection<{ name: string }>("name"),
   resolveReference: ({ name }, ctx) =>
-    text(name) ? keyLoader(ctx, "tool:name", (names) => getToolsByNames(ctx.db, names)).load(name) : null,
+    text(name)
+      ? keyLoader(ctx, "tool:name", (names) => getToolsByNames(ctx.db, ctx.view, names)).load(name)
+      : null,
 });
 
 builder.asEntity(SourceRef, {
@@ -118,7 +122,7 @@ builder.asEntity(SourceRef, {
   resolveReference: ({ name }, ctx) =>
     text(name)
       ? keyLoader(ctx, "source:name", async (names) => {
-          const sources = await getSourcesByNames(ctx.db, names);
+          const sources = await getSourcesByNames(ctx.db, ctx.view, names);
           const byId = SourceRef.getDataloader(ctx);
           for (const s of sources) if (s) byId.prime(s.id, s);
           return sources;

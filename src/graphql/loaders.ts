@@ -53,7 +53,7 @@ export const load = {
   commands: (ctx: GraphQLContext) => loaderFor(ctx, "commands", (ids) => commandsOf(ctx.db, ids)),
   sections: (ctx: GraphQLContext) => loaderFor(ctx, "sections", (ids) => sectionsOf(ctx.db, ids)),
   examples: (ctx: GraphQLContext) => loaderFor(ctx, "examples", (ids) => examplesOf(ctx.db, ids)),
-  variants: (ctx: GraphQLContext) => loaderFor(ctx, "variants", (ids) => variantsOf(ctx.db, ids)),
+  variants: (ctx: GraphQLContext) => loaderFor(ctx, "variants", (ids) => variantsOf(ctx.db, ctx.view, ids)),
   revisions: (ctx: GraphQLContext) => loaderFor(ctx, "revisions", (ids) => revisionsOf(ctx.db, ids)),
   /** The current file's text (`markdown`, and `diagnostics` of rows stored before 0005). */
   markdown: (ctx: GraphQLContext) => loaderFor(ctx, "markdown", (ids) => markdownsOf(ctx.db, ids)),

@@ -111,7 +111,7 @@ builder.queryField("nameConflicts", (t) =>
       resolve: async (_root, args, ctx) =>
         connectionOf(
           await asInput(() =>
-            nameConflictGroups(ctx.db, {
+            nameConflictGroups(ctx.db, ctx.view, {
               ...(args.source !== undefined && args.source !== null ? { source: args.source } : {}),
               first: args.first ?? 20,
               after: args.after ?? null,

@@ -47,7 +47,14 @@ export function placeholderAgent(ref: string): AgentSummary {
 
 /** A source for a name that names no source; id 0. */
 export function placeholderSource(name: string): SourceRow {
-  const source: SourceRow = { id: 0, name, generation: 0, agentCount: 0, updatedAt: EPOCH.toISOString() };
+  const source: SourceRow = {
+    id: 0,
+    name,
+    generation: 0,
+    agentCount: 0,
+    updatedAt: EPOCH.toISOString(),
+    visibility: "public",
+  };
   placeholders.add(source);
   return source;
 }

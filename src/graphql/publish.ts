@@ -20,6 +20,7 @@ import { builder } from "./builder.js";
 import type { GraphQLContext } from "./context.js";
 import { WRITE_ERROR_TYPES } from "./errors.js";
 import { DiagnosticRef } from "./facts.js";
+import { SourceVisibilityEnum } from "./source.js";
 import { writerOf } from "./writer.js";
 
 builder.mutationType({
@@ -27,7 +28,7 @@ builder.mutationType({
     "Changes to the catalog, each recorded in the audit trail (`auditEvents`). Served to direct clients only, not offered to a federation supergraph.",
 });
 
-const who = (ctx: GraphQLContext): Who => ({ actor: actorOf(ctx.caller), requestId: ctx.requestId });
+export const who = (ctx: GraphQLContext): Who => ({ actor: actorOf(ctx.caller), requestId: ctx.requestId });
 
 const sourceName = z
   .string()
@@ -83,6 +84,12 @@ const PublishInput = builder.inputType("PublishInput", {
         "The source's generation the publish expects (`AgentrySource.generation`, or the last report's; 0 for a new source): checked inside the transaction, an AgentryConflictError with the current one when someone else published in between.",
       validate: generation,
     }),
+    visibility: t.field({
+      type: SourceVisibilityEnum,
+      required: false,
+      description:
+        "Sets the source's visibility in the publish's own transaction (a new private source is never visible to others, not even for an instant); absent: kept as it is (PUBLIC for a new source). A change is recorded in the audit trail and moves the source's generation.",
+    }),
   }),
 });
 
@@ -133,6 +140,12 @@ const CommitPublishInput = builder.inputType("CommitPublishInput", {
       required: false,
       description: "Overrides beginPublish's `ifGeneration`; checked inside the commit's transaction.",
       validate: generation,
+    }),
+    visibility: t.field({
+      type: SourceVisibilityEnum,
+      required: false,
+      description:
+        "Sets the source's visibility in the publish's own transaction (a new private source is never visible to others, not even for an instant); absent: kept as it is (PUBLIC for a new source). A change is recorded in the audit trail and moves the source's generation.",
     }),
   }),
 });
@@ -226,7 +239,7 @@ const SourceChangeRef = builder.objectRef<SourceChange>("SourceChange").implemen
   }),
 });
 
-const errorsOf = (name: string, what: string) => ({
+export const errorsOf = (name: string, what: string) => ({
   types: WRITE_ERROR_TYPES,
   union: {
     name,
@@ -256,6 +269,7 @@ builder.mutationField("publish", (t) =>
           files: input.files,
           prune: input.prune ?? false,
           ifGeneration: input.ifGeneration ?? null,
+          visibility: input.visibility ?? undefined,
         },
         who(ctx),
       ),
@@ -326,6 +340,7 @@ builder.mutationField("commitPublish", (t) =>
           source: input.source,
           prune: input.prune ?? false,
           ifGeneration: input.ifGeneration ?? null,
+          visibility: input.visibility ?? undefined,
         },
         who(ctx),
       ),

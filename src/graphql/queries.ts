@@ -42,7 +42,7 @@ builder.queryField("agent", (t) =>
       }),
     },
     resolve: async (_root, args, ctx) => {
-      const agent = await getAgentByRef(ctx.db, args.ref);
+      const agent = await getAgentByRef(ctx.db, ctx.view, args.ref);
       if (!agent) throw new NotFoundError("agent", args.ref);
       return agent;
     },
@@ -130,7 +130,7 @@ builder.queryField("agents", (t) =>
           Object.entries(args.filter ?? {}).filter(([, v]) => v !== null && v !== undefined),
         );
         const page = await asInput(() =>
-          listAgents(ctx.db, {
+          listAgents(ctx.db, ctx.view, {
             filter,
             orderBy: args.orderBy ?? "NAME",
             first: args.first ?? 20,
@@ -225,7 +225,7 @@ builder.queryField("unresolvedReferences", (t) =>
       complexity: (args) => pageCost(COST.unresolvedPage, args.first),
       resolve: async (_root, args, ctx) => {
         const page = await asInput(() =>
-          unresolvedReferences(ctx.db, {
+          unresolvedReferences(ctx.db, ctx.view, {
             ...(args.source ? { source: args.source } : {}),
             first: args.first ?? 20,
             after: args.after ?? null,

@@ -17,6 +17,7 @@ import "./node.js";
 import "./catalog-entities.js";
 import "./name-conflicts.js";
 import "./publish.js";
+import "./source-visibility.js";
 import "./audit.js";
 import "./plan.js";
 import "./api-keys.js";

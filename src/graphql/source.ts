@@ -5,6 +5,7 @@ import { sql } from "drizzle-orm";
 import { rowsOf } from "../catalog/bulk.js";
 import type { Executor } from "../catalog/database.js";
 import { NotFoundError } from "../catalog/reads/index.js";
+import { type SourceView, shownSource } from "../catalog/reads/visibility.js";
 import { builder } from "./builder.js";
 import { pageArgs } from "./connections.js";
 import { invalidInput } from "./errors.js";
@@ -15,7 +16,23 @@ export interface SourceRow {
   generation: number;
   agentCount: number;
   updatedAt: string;
+  visibility: "public" | "private";
 }
+
+export const SourceVisibilityEnum = builder.enumType("AgentrySourceVisibility", {
+  description: "Who may read a source's agents, skills and commands.",
+  values: {
+    PUBLIC: {
+      value: "public",
+      description: "Every caller with `read` (anonymous ones too, under AGENTRY_READ_ACCESS=public).",
+    },
+    PRIVATE: {
+      value: "private",
+      description:
+        "Only callers holding a scope of that source (`read:<source>` or its write scope) or `admin`.",
+    },
+  } as const,
+});
 
 export const SourceRef = builder.loadableNodeRef<SourceRow, number, number>("AgentrySource", {
   id: {
@@ -28,7 +45,9 @@ export const SourceRef = builder.loadableNodeRef<SourceRow, number, number>("Age
     // statement for the other ids.
     const wanted = ids.filter((id) => Number.isSafeInteger(id) && id > 0 && id <= 2 ** 31 - 1);
     const rows =
-      wanted.length === 0 ? [] : await sourcesWhere(ctx.db, sql`s.id = any(${sql.param(wanted)}::int[])`);
+      wanted.length === 0
+        ? []
+        : await sourcesWhere(ctx.db, ctx.view, sql`s.id = any(${sql.param(wanted)}::int[])`);
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? new NotFoundError("source", id));
   },
@@ -48,14 +67,21 @@ SourceRef.implement({
       description: "When an import last wrote to this source.",
       resolve: (s) => s.updatedAt,
     }),
+    visibility: t.field({
+      type: SourceVisibilityEnum,
+      description:
+        "Who reads it: PUBLIC, every caller with `read`; PRIVATE, only callers holding a scope of this source (`read:<name>` or its write scope) or `admin` (to everyone else it does not exist).",
+      resolve: (s) => s.visibility,
+    }),
   }),
 });
 
-export async function sourcesWhere(db: Executor, where = sql`true`): Promise<SourceRow[]> {
+/** The live sources the view shows that `where` keeps, by name. */
+export async function sourcesWhere(db: Executor, view: SourceView, where = sql`true`): Promise<SourceRow[]> {
   const rows = await db.execute(sql`
-    select s.id, s.name, s.generation::int as generation, s.updated_at as "updatedAt",
+    select s.id, s.name, s.generation::int as generation, s.updated_at as "updatedAt", s.visibility,
            (select count(*)::int from agents a where a.source_id = s.id and a.deleted_at is null) as "agentCount"
-      from sources s where s.deleted_at is null and ${where} order by s.name`);
+      from sources s where s.deleted_at is null and ${where}${shownSource(view, "s.id")} order by s.name`);
   return rowsOf<SourceRow>(rows);
 }
 
@@ -80,14 +106,15 @@ builder.queryField("sources", (t) =>
   t.connection(
     {
       type: SourceRef,
-      description: "Every source, by name. (Sources are few: one statement reads them all.)",
+      description:
+        "Every source the caller may read, by name. (Sources are few: one statement reads them all.)",
       validate: pageArgs,
       complexity: (args) => ({ field: 1, multiplier: args.first ?? 10 }),
       resolve: async (_root, args, ctx) => {
         // A cursor from elsewhere is the client's mistake, not an unexpected error.
         if (args.after && offsetOf(args.after) === null)
           throw invalidInput("after", "this cursor was not made by this query");
-        const rows = await sourcesWhere(ctx.db);
+        const rows = await sourcesWhere(ctx.db, ctx.view);
         const page = await resolveOffsetConnection({ args }, ({ limit, offset }) =>
           rows.slice(offset, offset + limit),
         );

@@ -1,5 +1,6 @@
 // Import and export on every driver: idempotence, revisions, pruning, failures that lose
 // nothing, reference resolution, concurrent imports, byte-identical export.
+
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { sql } from "drizzle-orm";
@@ -9,6 +10,7 @@ import type { Database } from "../../src/catalog/database.js";
 import { exportSource } from "../../src/catalog/export.js";
 import { type ImportFile, importFiles } from "../../src/catalog/import.js";
 import { listAgents } from "../../src/catalog/reads/index.js";
+import { EVERY_SOURCE } from "../../src/catalog/reads/visibility.js";
 import { findDefinitionFiles } from "../../src/cli/files.js";
 import { driverCases, type TestDatabase } from "../support/databases.js";
 
@@ -242,7 +244,7 @@ describe.each(await driverCases())("import on $driver", ({ open }) => {
 
   it("keeps each agent's search vector at its current revision, and fills vectors an import left out", async () => {
     const search = async (text: string) =>
-      (await listAgents(db.db, { filter: { text }, first: 10 })).nodes.map((n) => n.name);
+      (await listAgents(db.db, EVERY_SOURCE, { filter: { text }, first: 10 })).nodes.map((n) => n.name);
     await importFiles(db, [{ path: "agents/a.md", text: agent("alpha", "Tunes kubernetes clusters.\n") }], {
       source: "s",
     });

@@ -4,6 +4,7 @@
 // the file whose path sorts first in byte order answers the name (agent(ref), references by
 // name, skills and commands), whatever order the files were imported in; GraphQL shows the
 // conflicts; the doctor leaves them alone.
+
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { sql } from "drizzle-orm";
@@ -14,6 +15,7 @@ import { diagnoseCatalog, repairCatalog } from "../../src/catalog/doctor.js";
 import { exportSource } from "../../src/catalog/export.js";
 import { type ImportFile, importFiles } from "../../src/catalog/import.js";
 import { getAgentByRef, getAgentsByRefs } from "../../src/catalog/reads/index.js";
+import { EVERY_SOURCE } from "../../src/catalog/reads/visibility.js";
 import { findDefinitionFiles } from "../../src/cli/files.js";
 import { gql, testApp } from "../support/app.js";
 import { engineCases, type TestDatabase } from "../support/databases.js";
@@ -44,7 +46,10 @@ async function query<T>(db: Database, statement: ReturnType<typeof sql>): Promis
 
 /** Which file each name means, as every lookup by name answers it. */
 async function answers(db: Database, source: string) {
-  const [pilot, lamp] = await getAgentsByRefs(db.db, [`${source}/harbor-pilot`, `${source}/lamp-lighter`]);
+  const [pilot, lamp] = await getAgentsByRefs(db.db, EVERY_SOURCE, [
+    `${source}/harbor-pilot`,
+    `${source}/lamp-lighter`,
+  ]);
   const [edge] = await query<{ path: string }>(
     db,
     sql`select f.path from collaborations c join agents a on a.id = c.agent_id
@@ -142,7 +147,7 @@ describe.each(await engineCases())("name conflicts on $driver", ({ open }) => {
     await importFiles(db, reversed, { source: "batched", batchSize: 1 });
     for (const source of ["forward", "backward", "one-by-one", "one-by-one-back", "batched"])
       expect({ source, ...(await answers(db, source)) }).toEqual({ source, ...FIRST });
-    expect((await getAgentByRef(db.db, "backward/harbor-pilot"))!.description).toBe(
+    expect((await getAgentByRef(db.db, EVERY_SOURCE, "backward/harbor-pilot"))!.description).toBe(
       "Guides ships through the harbor entrance (an older copy).",
     );
     // The conflicts an import reports are the source's, also when the other file was there before.
@@ -187,8 +192,10 @@ describe.each(await engineCases())("name conflicts on $driver", ({ open }) => {
     );
     expect(renamed.updated).toEqual(["agents/Lantern.md"]);
     expect(renamed.conflicts).toEqual([]);
-    expect((await getAgentByRef(db.db, "port/lamp-lighter"))!.path).toBe("agents/lamp-lighter.md");
-    expect((await getAgentByRef(db.db, "port/lantern"))!.path).toBe("agents/Lantern.md");
+    expect((await getAgentByRef(db.db, EVERY_SOURCE, "port/lamp-lighter"))!.path).toBe(
+      "agents/lamp-lighter.md",
+    );
+    expect((await getAgentByRef(db.db, EVERY_SOURCE, "port/lantern"))!.path).toBe("agents/Lantern.md");
   });
 
   it("shows the conflicts through GraphQL: Agent.conflicts, nameConflicts, agent(ref)", async () => {

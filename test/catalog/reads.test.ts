@@ -102,7 +102,9 @@ describe.each(await driverCases())("catalog reads on $driver", ({ open }) => {
 
   describe("agents", () => {
     it("reads an agent summary by ref, and null for a missing, deleted or malformed ref", async () => {
-      const [agent, statements] = await counted(() => getAgentByRef(db.db, "core/kubernetes-operator"));
+      const [agent, statements] = await counted(() =>
+        getAgentByRef(db.db, EVERY_SOURCE, "core/kubernetes-operator"),
+      );
       expect(statements).toBe(1);
       expect(agent).toEqual({
         id: id["core/kubernetes-operator"],
@@ -123,24 +125,24 @@ describe.each(await driverCases())("catalog reads on $driver", ({ open }) => {
         createdAt: expect.any(Date),
         updatedAt: expect.any(Date),
       });
-      const helper = await getAgentByRef(db.db, "core/ops-helper");
+      const helper = await getAgentByRef(db.db, EVERY_SOURCE, "core/ops-helper");
       expect([helper?.stem, helper?.namespace, helper?.model, helper?.toolsMode]).toEqual([
         "helper",
         "ops",
         null,
         "inherit",
       ]);
-      const planner = await getAgentByRef(db.db, "core/planner");
+      const planner = await getAgentByRef(db.db, EVERY_SOURCE, "core/planner");
       expect([planner?.revisionNumber, planner?.model, planner?.color]).toEqual([
         2,
         { raw: "sonnet", family: "sonnet" },
         "purple",
       ]);
       expect(planner!.updatedAt.getTime()).toBeGreaterThan(planner!.createdAt.getTime());
-      expect(await getAgentByRef(db.db, "core/legacy-bot")).toBeNull();
-      expect(await getAgentByRef(db.db, "core/nobody")).toBeNull();
-      expect(await getAgentByRef(db.db, "nowhere/planner")).toBeNull();
-      const [malformed, none] = await counted(() => getAgentByRef(db.db, "planner"));
+      expect(await getAgentByRef(db.db, EVERY_SOURCE, "core/legacy-bot")).toBeNull();
+      expect(await getAgentByRef(db.db, EVERY_SOURCE, "core/nobody")).toBeNull();
+      expect(await getAgentByRef(db.db, EVERY_SOURCE, "nowhere/planner")).toBeNull();
+      const [malformed, none] = await counted(() => getAgentByRef(db.db, EVERY_SOURCE, "planner"));
       expect([malformed, none]).toEqual([null, 0]);
     });
 
@@ -152,13 +154,13 @@ describe.each(await driverCases())("catalog reads on $driver", ({ open }) => {
         id["core/planner"]!,
         id["community/planner"]!,
       ];
-      const [byIds, statements] = await counted(() => getAgentsByIds(db.db, ids));
+      const [byIds, statements] = await counted(() => getAgentsByIds(db.db, EVERY_SOURCE, ids));
       expect(statements).toBe(1);
       expect(names(byIds)).toEqual(["community/planner", null, null, "core/planner", "community/planner"]);
       expect(byIds[0]!.model).toEqual({ raw: "sonnet", family: "sonnet" });
 
       const refs = ["core/test-runner", "core/legacy-bot", "bad", "community/lone-wolf", "core/test-runner"];
-      const [byRefs, refStatements] = await counted(() => getAgentsByRefs(db.db, refs));
+      const [byRefs, refStatements] = await counted(() => getAgentsByRefs(db.db, EVERY_SOURCE, refs));
       expect(refStatements).toBe(1);
       expect(names(byRefs)).toEqual([
         "core/test-runner",
@@ -170,10 +172,10 @@ describe.each(await driverCases())("catalog reads on $driver", ({ open }) => {
       expect(byRefs[0]!.id).toBe(id["core/test-runner"]);
 
       const all = Object.values(id);
-      const [many, manyStatements] = await counted(() => getAgentsByIds(db.db, all));
+      const [many, manyStatements] = await counted(() => getAgentsByIds(db.db, EVERY_SOURCE, all));
       expect(manyStatements).toBe(1);
       expect(many.filter((a) => a !== null)).toHaveLength(12);
-      expect(await counted(() => getAgentsByIds(db.db, []))).toEqual([[], 0]);
+      expect(await counted(() => getAgentsByIds(db.db, EVERY_SOURCE, []))).toEqual([[], 0]);
     });
 
     it("reads the exact current file text, byte order mark and CRLF included", async () => {
@@ -191,13 +193,15 @@ describe.each(await driverCases())("catalog reads on $driver", ({ open }) => {
       let after: string | null = null;
       let total = -1;
       for (;;) {
-        const [page, statements] = await counted(() => listAgents(db.db, { ...args, first, after }));
+        const [page, statements] = await counted(() =>
+          listAgents(db.db, EVERY_SOURCE, { ...args, first, after }),
+        );
         expect(statements).toBe(1);
         pages.push(page.nodes.map((n) => n.ref));
         total = page.totalCount;
         if (!page.hasNextPage) {
           // Past the last page: nothing, but still the total.
-          const past = await listAgents(db.db, { ...args, first, after: page.endCursor });
+          const past = await listAgents(db.db, EVERY_SOURCE, { ...args, first, after: page.endCursor });
           expect([past.nodes, past.hasNextPage, past.endCursor, past.totalCount]).toEqual([
             [],
             false,
@@ -225,13 +229,13 @@ describe.each(await driverCases())("catalog reads on $driver", ({ open }) => {
         ["core/ops-helper", "core/payments-helper", "core/planner", "community/planner", "core/reviewer"],
         ["community/scribe", "core/test-runner"],
       ]);
-      const first = await listAgents(db.db, { first: 1 });
+      const first = await listAgents(db.db, EVERY_SOURCE, { first: 1 });
       expect(first.nodes[0]).toEqual({
-        ...(await getAgentByRef(db.db, "core/api-designer")),
+        ...(await getAgentByRef(db.db, EVERY_SOURCE, "core/api-designer")),
         rank: null,
         cursor: first.endCursor,
       });
-      const empty = await listAgents(db.db, { first: 0 });
+      const empty = await listAgents(db.db, EVERY_SOURCE, { first: 0 });
       expect([empty.nodes, empty.hasNextPage, empty.totalCount]).toEqual([[], true, 12]);
     });
 
@@ -257,7 +261,9 @@ describe.each(await driverCases())("catalog reads on $driver", ({ open }) => {
 
     it("filters by source, namespace, model family, tool, skill and color, with the total", async () => {
       const refs = async (filter: ListAgentsArgs["filter"]) => {
-        const [page, statements] = await counted(() => listAgents(db.db, { filter, first: 50 }));
+        const [page, statements] = await counted(() =>
+          listAgents(db.db, EVERY_SOURCE, { filter, first: 50 }),
+        );
         expect(statements).toBe(1);
         expect(page.totalCount).toBe(page.nodes.length);
         return page.nodes.map((n) => n.ref);
@@ -295,13 +301,13 @@ describe.each(await driverCases())("catalog reads on $driver", ({ open }) => {
       expect(await refs({ skill: "ledger-rules" })).toEqual(["core/payments-helper", "core/planner"]);
       expect(await refs({ color: "blue" })).toEqual(["core/reviewer"]);
 
-      const page = await listAgents(db.db, { filter: { tool: "Read" }, first: 3 });
+      const page = await listAgents(db.db, EVERY_SOURCE, { filter: { tool: "Read" }, first: 3 });
       expect([page.nodes.length, page.hasNextPage, page.totalCount]).toEqual([3, true, 4]);
     });
 
     it("searches full text, ranking a name match above a body match, and pages by relevance", async () => {
       const [page, statements] = await counted(() =>
-        listAgents(db.db, { filter: { text: "kubernetes" }, orderBy: "RELEVANCE", first: 10 }),
+        listAgents(db.db, EVERY_SOURCE, { filter: { text: "kubernetes" }, orderBy: "RELEVANCE", first: 10 }),
       );
       expect(statements).toBe(1);
       expect(page.nodes.map((n) => n.ref)).toEqual(["core/kubernetes-operator", "core/docs-writer"]);
@@ -314,33 +320,41 @@ describe.each(await driverCases())("catalog reads on $driver", ({ open }) => {
       const helpers = await all({ filter: { text: "helps" }, orderBy: "RELEVANCE" }, 1);
       expect(helpers.pages.flat()).toEqual(["core/payments-helper", "core/ops-helper"]);
 
-      const named = await listAgents(db.db, { filter: { text: "plans", source: "community" }, first: 10 });
+      const named = await listAgents(db.db, EVERY_SOURCE, {
+        filter: { text: "plans", source: "community" },
+        first: 10,
+      });
       expect(named.nodes.map((n) => n.ref)).toEqual(["community/planner"]);
-      const phrase = await listAgents(db.db, {
+      const phrase = await listAgents(db.db, EVERY_SOURCE, {
         filter: { text: '"double-entry" OR "kubernetes clusters"' },
         first: 10,
       });
       expect(phrase.nodes.map((n) => n.ref)).toEqual(["core/docs-writer"]);
-      const excluded = await listAgents(db.db, { filter: { text: "kubernetes -operator" }, first: 10 });
+      const excluded = await listAgents(db.db, EVERY_SOURCE, {
+        filter: { text: "kubernetes -operator" },
+        first: 10,
+      });
       expect(excluded.nodes.map((n) => n.ref)).toEqual(["core/docs-writer"]);
     });
 
     it("rejects bad cursors and RELEVANCE without text with typed errors", async () => {
-      const page = await listAgents(db.db, { first: 2 });
-      await expect(listAgents(db.db, { first: 2, after: "not a cursor!" })).rejects.toBeInstanceOf(
-        InvalidCursorError,
-      );
-      await expect(listAgents(db.db, { first: 2, after: "bm9wZQ" })).rejects.toBeInstanceOf(
+      const page = await listAgents(db.db, EVERY_SOURCE, { first: 2 });
+      await expect(
+        listAgents(db.db, EVERY_SOURCE, { first: 2, after: "not a cursor!" }),
+      ).rejects.toBeInstanceOf(InvalidCursorError);
+      await expect(listAgents(db.db, EVERY_SOURCE, { first: 2, after: "bm9wZQ" })).rejects.toBeInstanceOf(
         InvalidCursorError,
       );
       // A cursor is bound to the ordering it was made for.
       await expect(
-        listAgents(db.db, { first: 2, after: page.endCursor, orderBy: "UPDATED_AT" }),
+        listAgents(db.db, EVERY_SOURCE, { first: 2, after: page.endCursor, orderBy: "UPDATED_AT" }),
       ).rejects.toBeInstanceOf(InvalidCursorError);
-      await expect(listAgents(db.db, { first: 2, orderBy: "RELEVANCE" })).rejects.toBeInstanceOf(
+      await expect(
+        listAgents(db.db, EVERY_SOURCE, { first: 2, orderBy: "RELEVANCE" }),
+      ).rejects.toBeInstanceOf(InvalidArgumentError);
+      await expect(listAgents(db.db, EVERY_SOURCE, { first: -1 })).rejects.toBeInstanceOf(
         InvalidArgumentError,
       );
-      await expect(listAgents(db.db, { first: -1 })).rejects.toBeInstanceOf(InvalidArgumentError);
     });
   });
 
@@ -358,7 +372,7 @@ describe.each(await driverCases())("catalog reads on $driver", ({ open }) => {
         commandsOf,
         examplesOf,
         sectionsOf,
-        variantsOf,
+        (db, ids) => variantsOf(db, EVERY_SOURCE, ids),
         revisionsOf,
       ];
       for (const read of reads) {
@@ -756,7 +770,15 @@ describe.each(await driverCases())("catalog reads on $driver", ({ open }) => {
         depth: 2,
         nodeBudget: 10,
       });
-      expect(gone).toEqual({ nodeIds: [], nodes: [], edges: [], truncated: false });
+      expect(gone).toEqual({
+        nodeIds: [],
+        nodes: [],
+        edges: [],
+        truncated: false,
+        hiddenNeighbours: [],
+        openEnds: [],
+        openEdges: [],
+      });
     });
 
     it("finds a shortest path in one statement, walking edges either way", async () => {
@@ -866,7 +888,9 @@ describe.each(await driverCases())("catalog reads on $driver", ({ open }) => {
       const seen: unknown[] = [];
       let after: string | null = null;
       for (let pageNumber = 0; ; pageNumber++) {
-        const [page, statements] = await counted(() => unresolvedReferences(db.db, { first: 2, after }));
+        const [page, statements] = await counted(() =>
+          unresolvedReferences(db.db, EVERY_SOURCE, { first: 2, after }),
+        );
         expect(statements).toBe(1);
         expect(page.totalCount).toBe(5);
         seen.push(
@@ -888,7 +912,7 @@ describe.each(await driverCases())("catalog reads on $driver", ({ open }) => {
           ["core/kubernetes-operator", "collaborator", "ci-robot", [], 11],
         ].sort(byAgent),
       );
-      const first = await unresolvedReferences(db.db, { first: 1, source: "core" });
+      const first = await unresolvedReferences(db.db, EVERY_SOURCE, { first: 1, source: "core" });
       expect(first.nodes[0]).toEqual({
         agentId: expect.any(Number),
         agentRef: expect.any(String),
@@ -901,10 +925,10 @@ describe.each(await driverCases())("catalog reads on $driver", ({ open }) => {
         // The last node's cursor is the page's end cursor.
         cursor: first.endCursor,
       });
-      const community = await unresolvedReferences(db.db, { first: 10, source: "community" });
+      const community = await unresolvedReferences(db.db, EVERY_SOURCE, { first: 10, source: "community" });
       expect([community.nodes, community.totalCount, community.endCursor]).toEqual([[], 0, null]);
       await expect(
-        unresolvedReferences(db.db, { first: 1, after: first.endCursor!.slice(2) }),
+        unresolvedReferences(db.db, EVERY_SOURCE, { first: 1, after: first.endCursor!.slice(2) }),
       ).rejects.toBeInstanceOf(InvalidCursorError);
     });
 
@@ -915,11 +939,13 @@ describe.each(await driverCases())("catalog reads on $driver", ({ open }) => {
         id["core/test-runner"]!,
         id["core/legacy-bot"]!,
       ];
-      const [[core, community, runner, deleted], statements] = await counted(() => variantsOf(db.db, ids));
+      const [[core, community, runner, deleted], statements] = await counted(() =>
+        variantsOf(db.db, EVERY_SOURCE, ids),
+      );
       expect(statements).toBe(1);
       expect(names(core!)).toEqual(["community/planner"]);
       expect(names(community!)).toEqual(["core/planner"]);
-      expect(core![0]).toEqual(await getAgentByRef(db.db, "community/planner"));
+      expect(core![0]).toEqual(await getAgentByRef(db.db, EVERY_SOURCE, "community/planner"));
       expect([runner, deleted]).toEqual([[], []]);
     });
 
@@ -932,7 +958,7 @@ describe.each(await driverCases())("catalog reads on $driver", ({ open }) => {
         [2, true, await sha256(plannerV2)],
         [1, false, await sha256(plannerV1)],
       ]);
-      expect(planner![0]!.id).toBe((await getAgentByRef(db.db, "core/planner"))!.revisionId);
+      expect(planner![0]!.id).toBe((await getAgentByRef(db.db, EVERY_SOURCE, "core/planner"))!.revisionId);
       expect(planner![0]!.createdAt.getTime()).toBeGreaterThanOrEqual(planner![1]!.createdAt.getTime());
       expect(runner!.map((r) => r.number)).toEqual([1]);
     });
@@ -992,7 +1018,7 @@ describe.each(await driverCases())("catalog reads on $driver", ({ open }) => {
         false,
       ]);
       // Any two revisions compare: here an agent and its variant in another source.
-      const variant = (await getAgentByRef(db.db, "community/planner"))!;
+      const variant = (await getAgentByRef(db.db, EVERY_SOURCE, "community/planner"))!;
       const across = await revisionDiff(db.db, newer!.id, variant.revisionId);
       expect([
         across.name,

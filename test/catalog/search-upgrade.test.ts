@@ -1,6 +1,7 @@
 // Upgrading a catalog whose search vectors were computed the old way (names with their hyphens
 // turned into spaces, before migration 0003): the migration recomputes every vector, fills
 // the ones an import left out, and changes nothing else a user stored.
+
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { sql } from "drizzle-orm";
@@ -9,6 +10,7 @@ import { rowsOf } from "../../src/catalog/bulk.js";
 import type { Database } from "../../src/catalog/database.js";
 import { importFiles } from "../../src/catalog/import.js";
 import { listAgents } from "../../src/catalog/reads/index.js";
+import { EVERY_SOURCE } from "../../src/catalog/reads/visibility.js";
 import { driverCases, type TestDatabase } from "../support/databases.js";
 
 const DRIZZLE = resolve(import.meta.dirname, "../../drizzle");
@@ -75,9 +77,9 @@ describe.each(await driverCases())("migration 0003 on $driver", ({ open }) => {
     );
     expect(await rows(db, VECTORS)).not.toEqual(current);
     const byVector = async () =>
-      (await listAgents(db.db, { filter: { text: "release-captain or zeppelin" }, first: 10 })).nodes.map(
-        (n) => n.name,
-      );
+      (
+        await listAgents(db.db, EVERY_SOURCE, { filter: { text: "release-captain or zeppelin" }, first: 10 })
+      ).nodes.map((n) => n.name);
     expect(await byVector()).toEqual([]);
 
     for (const statement of migration) await rows(db, statement);

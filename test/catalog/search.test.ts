@@ -3,12 +3,14 @@
 // found as written. Before, names were indexed with their hyphens turned into spaces while a
 // query kept the hyphenated token: `release-captain` found bodies that mention it but not the
 // agent, and `backend-architect` ranked database architects first.
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf } from "../../src/catalog/bulk.js";
 import type { Database } from "../../src/catalog/database.js";
 import { importFiles } from "../../src/catalog/import.js";
 import { listAgents } from "../../src/catalog/reads/index.js";
 import { encodeCursor } from "../../src/catalog/reads/internal.js";
+import { EVERY_SOURCE } from "../../src/catalog/reads/visibility.js";
 import { driverCases, type TestDatabase } from "../support/databases.js";
 
 const agent = (name: string, description: string, body: string) =>
@@ -74,7 +76,7 @@ describe.each(await driverCases())("search by name on $driver", ({ open }) => {
   });
 
   const search = async (text: string, first = 10) =>
-    (await listAgents(db.db, { filter: { text }, orderBy: "RELEVANCE", first })).nodes.map(
+    (await listAgents(db.db, EVERY_SOURCE, { filter: { text }, orderBy: "RELEVANCE", first })).nodes.map(
       (n) => `${n.source}/${n.name}`,
     );
 
@@ -124,7 +126,7 @@ describe.each(await driverCases())("search by name on $driver", ({ open }) => {
     const paged: string[] = [];
     let after: string | null = null;
     do {
-      const page = await listAgents(db.db, {
+      const page = await listAgents(db.db, EVERY_SOURCE, {
         filter: { text: "backend-architect" },
         orderBy: "RELEVANCE",
         first: 1,
@@ -137,14 +139,14 @@ describe.each(await driverCases())("search by name on $driver", ({ open }) => {
   });
 
   it("reads a relevance cursor made before exact matches ranked first (the rank alone)", async () => {
-    const whole = await listAgents(db.db, {
+    const whole = await listAgents(db.db, EVERY_SOURCE, {
       filter: { text: "backend-architect" },
       orderBy: "RELEVANCE",
       first: 10,
     });
     const third = whole.nodes[2]!;
     const legacy = encodeCursor("RELEVANCE", String(third.rank), third.id);
-    const rest = await listAgents(db.db, {
+    const rest = await listAgents(db.db, EVERY_SOURCE, {
       filter: { text: "backend-architect" },
       orderBy: "RELEVANCE",
       first: 10,

@@ -4,6 +4,7 @@
 // then as a declared name was written, then as the only `…-<name>` of the stating agent's
 // plugin, never the stating agent itself; an agent or a plugin manifest that arrives later
 // resolves what was written for it.
+
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { sql } from "drizzle-orm";
@@ -13,6 +14,7 @@ import type { Database } from "../../src/catalog/database.js";
 import { diagnoseCatalog } from "../../src/catalog/doctor.js";
 import { type ImportFile, importFiles } from "../../src/catalog/import.js";
 import { unresolvedReferences } from "../../src/catalog/reads/index.js";
+import { EVERY_SOURCE } from "../../src/catalog/reads/visibility.js";
 import { matchAgentName } from "../../src/catalog/resolve.js";
 import { findDefinitionFiles } from "../../src/cli/files.js";
 import { gql, testApp } from "../support/app.js";
@@ -86,7 +88,7 @@ describe.each(await engineCases())("names as written on $driver", ({ open }) => 
       sql`select flat_name from agents where name = 'tiktok-strategist'`,
     );
     expect(flat!.flat_name).toBe("tiktokstrategist");
-    const page = await unresolvedReferences(db.db, { source: "port", first: 20 });
+    const page = await unresolvedReferences(db.db, EVERY_SOURCE, { source: "port", first: 20 });
     expect(page.nodes.map((u) => [u.agentRef, u.kind, u.name])).toEqual([
       ["port/dock-master", "group", "All Agents"],
       ["port/dock-master", "group", "Engineering Team"],

@@ -7,6 +7,7 @@ import { type Diagnostic, diagnosticSchema } from "../../definitions/types.js";
 import { pgArray } from "../bulk.js";
 import type { Executor } from "../database.js";
 import { date, distinct, exact, num, query } from "./internal.js";
+import { type SourceView, shownSource } from "./visibility.js";
 
 export type ModelFamily = "opus" | "sonnet" | "haiku" | "inherit" | "other";
 /** inherit: no `tools` key; none: `tools: []`; all: `tools: *`; list: explicit tools. */
@@ -118,14 +119,18 @@ export function liveIds(ids: readonly number[]): number[] {
   return distinct(ids).filter((id) => Number.isSafeInteger(id) && id > 0);
 }
 
-export async function getAgentsByIds(db: Executor, ids: readonly number[]): Promise<(AgentSummary | null)[]> {
+export async function getAgentsByIds(
+  db: Executor,
+  view: SourceView,
+  ids: readonly number[],
+): Promise<(AgentSummary | null)[]> {
   if (ids.length === 0) return [];
   const wanted = liveIds(ids);
   if (wanted.length === 0) return ids.map(() => null);
   const rows = await query<AgentRow>(
     db,
     sql`select ${AGENT_COLUMNS} from agents a ${AGENT_JOINS}
-         where a.id = any(${pgArray(wanted)}::bigint[]) and a.deleted_at is null`,
+         where a.id = any(${pgArray(wanted)}::bigint[]) and a.deleted_at is null${shownSource(view, "a.source_id")}`,
   );
   const byId = new Map(rows.map((r) => [num(r.id), toAgentSummary(r)]));
   return ids.map((id) => byId.get(id) ?? null);
@@ -133,6 +138,7 @@ export async function getAgentsByIds(db: Executor, ids: readonly number[]): Prom
 
 export async function getAgentsByRefs(
   db: Executor,
+  view: SourceView,
   refs: readonly string[],
 ): Promise<(AgentSummary | null)[]> {
   const wanted = distinct(refs)
@@ -144,7 +150,7 @@ export async function getAgentsByRefs(
     db,
     sql`select distinct on (a.source_id, a.name) ${AGENT_COLUMNS}
           from unnest(${pgArray(wanted.map((w) => w.source))}::text[], ${pgArray(wanted.map((w) => w.name))}::text[]) as q(source, name)
-          join sources s on s.name = q.source
+          join sources s on s.name = q.source${shownSource(view, "s.id")}
           join agents a on a.source_id = s.id and a.name = q.name and a.deleted_at is null
           join files f on f.id = a.file_id
           join revisions r on r.id = a.revision_id
@@ -154,9 +160,13 @@ export async function getAgentsByRefs(
   return refs.map((ref) => byRef.get(ref) ?? null);
 }
 
-export async function getAgentByRef(db: Executor, ref: string): Promise<AgentSummary | null> {
+export async function getAgentByRef(
+  db: Executor,
+  view: SourceView,
+  ref: string,
+): Promise<AgentSummary | null> {
   if (parseRef(ref) === null) return null;
-  const [agent] = await getAgentsByRefs(db, [ref]);
+  const [agent] = await getAgentsByRefs(db, view, [ref]);
   return agent ?? null;
 }
 

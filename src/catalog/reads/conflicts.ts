@@ -23,6 +23,7 @@ import {
   type Page,
   query,
 } from "./internal.js";
+import { type SourceView, shownSource } from "./visibility.js";
 
 /**
  * For each agent, the other live agents of its source that declare its name, in path order
@@ -77,14 +78,17 @@ const KINDS = new Set<string>(["agent", "skill", "command"]);
  */
 export async function nameConflictGroups(
   db: Executor,
+  view: SourceView,
   args: NameConflictArgs,
 ): Promise<Page<NameConflictGroup>> {
   checkCount("first", args.first);
   const after = args.after ? decodeCursor(args.after, ORDER, conflictKey) : null;
   const inSource = (alias: string): SQL =>
-    args.source !== undefined
-      ? sql`and ${sql.raw(alias)}.source_id = (select id from sources where name = ${args.source})`
-      : sql``;
+    sql`${
+      args.source !== undefined
+        ? sql`and ${sql.raw(alias)}.source_id = (select id from sources where name = ${args.source})`
+        : sql``
+    }${shownSource(view, `${alias}.source_id`)}`;
   let keyset: SQL = sql`true`;
   if (after) {
     const [kind, namespace, name] = after.key;

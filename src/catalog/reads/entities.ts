@@ -7,6 +7,7 @@ import type { Executor } from "../database.js";
 import { parseRef } from "./agents.js";
 import { distinct, num, query } from "./internal.js";
 import type { SkillListing, ToolListing } from "./listings.js";
+import { type SourceView, shownSource } from "./visibility.js";
 
 /** A skill as the listings give it, without the page cursor. */
 export type SkillSummary = Omit<SkillListing, "cursor">;
@@ -20,6 +21,7 @@ export interface SourceSummary {
   generation: number;
   agentCount: number;
   updatedAt: string;
+  visibility: "public" | "private";
 }
 
 interface SkillRow {
@@ -36,6 +38,7 @@ interface SkillRow {
 /** Skills by ref (`source/name`): live skills only. */
 export async function getSkillsByRefs(
   db: Executor,
+  view: SourceView,
   refs: readonly string[],
 ): Promise<(SkillSummary | null)[]> {
   const wanted = distinct(refs)
@@ -48,7 +51,7 @@ export async function getSkillsByRefs(
                coalesce((select array_agg(a.id order by a.id) from agent_skills sk join agents a on a.id = sk.agent_id
                           where sk.skill_id = k.id and a.deleted_at is null), '{}') as agent_ids
           from unnest(${pgArray(wanted.map((w) => w.source))}::text[], ${pgArray(wanted.map((w) => w.name))}::text[]) as q(source, name)
-          join sources s on s.name = q.source
+          join sources s on s.name = q.source${shownSource(view, "s.id")}
           join skills k on k.source_id = s.id and k.name = q.name and k.deleted_at is null
           join files f on f.id = k.file_id
          -- a name two files declare answers the one whose path sorts first (decision 0018)
@@ -83,10 +86,13 @@ interface ToolRow {
 
 /**
  * Tools by name. A tool the catalog has seen is returned even when no live agent lists it any
- * more (`agentCount` 0); the `tools` listing leaves those out.
+ * more (`agentCount` 0); the `tools` listing leaves those out. Tools belong to no source: a
+ * view that hides some sources counts only their agents, and returns only tools an agent of
+ * theirs lists or listed (a tool only a private agent names stays unknown outside it).
  */
 export async function getToolsByNames(
   db: Executor,
+  view: SourceView,
   names: readonly string[],
 ): Promise<(ToolSummary | null)[]> {
   if (names.length === 0) return [];
@@ -94,8 +100,14 @@ export async function getToolsByNames(
     db,
     sql`select t.id, t.name, t.kind, t.server,
                (select count(*) from agent_tools at join agents a on a.id = at.agent_id
-                 where at.tool_id = t.id and a.deleted_at is null) as agent_count
-          from tools t where t.name = any(${pgArray(distinct(names))}::text[])`,
+                 where at.tool_id = t.id and a.deleted_at is null${shownSource(view, "a.source_id")}) as agent_count
+          from tools t where t.name = any(${pgArray(distinct(names))}::text[])
+          ${
+            view.all
+              ? sql``
+              : sql`and exists (select 1 from agent_tools at join agents a on a.id = at.agent_id
+                                 where at.tool_id = t.id${shownSource(view, "a.source_id")})`
+          }`,
   );
   const byName = new Map<string, ToolSummary>(
     rows.map((r) => [
@@ -109,14 +121,15 @@ export async function getToolsByNames(
 /** Sources by name. */
 export async function getSourcesByNames(
   db: Executor,
+  view: SourceView,
   names: readonly string[],
 ): Promise<(SourceSummary | null)[]> {
   if (names.length === 0) return [];
   const rows = await query<SourceSummary>(
     db,
-    sql`select s.id, s.name, s.generation::int as generation, s.updated_at as "updatedAt",
+    sql`select s.id, s.name, s.generation::int as generation, s.updated_at as "updatedAt", s.visibility,
                (select count(*)::int from agents a where a.source_id = s.id and a.deleted_at is null) as "agentCount"
-          from sources s where s.name = any(${pgArray(distinct(names))}::text[])`,
+          from sources s where s.name = any(${pgArray(distinct(names))}::text[])${shownSource(view, "s.id")}`,
   );
   const byName = new Map(rows.map((r) => [r.name, { ...r, id: num(r.id) }]));
   return names.map((name) => byName.get(name) ?? null);

@@ -46,6 +46,74 @@ export interface AgentGraph {
   edges: CollaborationEdge[];
   /** More agents were reachable within `depth` than `nodeBudget` allowed. */
   truncated: boolean;
+  /**
+   * Aligned with `nodes`: how many distinct agents one step from the node (over the kinds and
+   * direction followed, live, in the view) are not in the graph.
+   */
+  hiddenNeighbours: number[];
+  /** The ends of `openEdges` that are not agents, each once, by source, kind and name. */
+  openEnds: OpenEnd[];
+  /**
+   * The handoffs and peers of the kinds asked for, stated by the graph's agents, between one of
+   * them and a name no agent has or a group, following the direction asked (by id).
+   */
+  openEdges: OpenEdge[];
+}
+
+/** What identifies an end that is not an agent: the same in every graph and request. */
+export interface OpenEndKey {
+  /** The stating agent's source: a name resolves within it. */
+  source: string;
+  kind: "unresolved" | "group";
+  /** The name it is known by: an agent's in kebab case, a group's as written ("All Agents"). */
+  key: string;
+}
+
+export interface OpenEnd extends OpenEndKey {
+  /** As written, from the first edge (by id) that names it. */
+  name: string;
+  /** The refs an ambiguous name could mean (empty for a group). */
+  candidates: string[];
+}
+
+export interface OpenEdge {
+  edge: CollaborationEdge;
+  /** Which side of `edge` is the open end (the other is an agent of the graph). */
+  side: "from" | "to";
+  end: OpenEndKey;
+}
+
+/** The columns that say what an edge's unresolved sides are, besides EDGE_COLUMNS. */
+const END_COLUMNS = sql.raw(`s.name as source_name, c.from_kind, c.to_kind, c.from_text, c.to_text`);
+
+interface EndRow {
+  source_name: string;
+  from_kind: string | null;
+  to_kind: string | null;
+  from_text: string | null;
+  to_text: string | null;
+  from_name: string;
+  to_name: string;
+  candidates: string[] | null;
+}
+
+/** The open end on one side of an edge row, as unresolved_references names it. */
+function openEndOf(row: EndRow, side: "from" | "to"): OpenEnd {
+  const group = (side === "from" ? row.from_kind : row.to_kind) === "group";
+  const name = side === "from" ? row.from_name : row.to_name;
+  const written = (side === "from" ? row.from_text : row.to_text) ?? name;
+  return {
+    source: row.source_name,
+    kind: group ? "group" : "unresolved",
+    key: group ? written : name,
+    name: written,
+    candidates: group ? [] : (row.candidates ?? []),
+  };
+}
+
+/** A text that is the same for two keys exactly when they name the same open end. */
+export function openEndIdentity(end: OpenEndKey): string {
+  return JSON.stringify([end.source, end.kind, end.key]);
 }
 
 /** The kinds to follow forwards (from → to) and backwards (to → from). */
@@ -60,6 +128,11 @@ function traversal(
     backward: pgArray(direction === "out" ? peers : all),
     all: pgArray(all),
   };
+}
+
+/** The kinds whose unresolved sides are ends of a graph: handoffs and peers, not mentions. */
+function openKinds(kinds: readonly CollaborationKind[] | undefined): CollaborationKind[] {
+  return distinct(kinds ?? COLLABORATION_KINDS).filter((k) => k !== "mention");
 }
 
 // One step from each frontier agent, as (node, next, edge: negative when walked backwards),
@@ -90,10 +163,28 @@ export async function agentGraph(db: Executor, view: SourceView, args: AgentGrap
   checkCount("depth", args.depth);
   checkCount("nodeBudget", args.nodeBudget);
   const roots = distinct(args.rootIds);
-  if (roots.length === 0) return { nodeIds: [], nodes: [], edges: [], truncated: false };
-  const { forward, backward, all } = traversal(args.kinds, args.direction ?? "both");
+  if (roots.length === 0)
+    return {
+      nodeIds: [],
+      nodes: [],
+      edges: [],
+      truncated: false,
+      hiddenNeighbours: [],
+      openEnds: [],
+      openEdges: [],
+    };
+  const direction = args.direction ?? "both";
+  const { forward, backward, all } = traversal(args.kinds, direction);
+  // An open end is a neighbour that cannot be walked to: it follows the direction as agents do.
+  const open = traversal(openKinds(args.kinds), direction);
   const budget = args.nodeBudget;
-  const [row] = await query<{ total: unknown; nodes: GraphNode[]; edges: EdgeRow[] }>(
+  const [row] = await query<{
+    total: unknown;
+    nodes: GraphNode[];
+    edges: EdgeRow[];
+    hidden: { id: unknown; n: unknown }[];
+    open_edges: (EdgeRow & EndRow)[];
+  }>(
     db,
     // A level is expanded only while the seen set is within the budget, and takes at most as
     // many new agents as it takes to exceed it: that is enough to know whether more were
@@ -127,15 +218,82 @@ export async function agentGraph(db: Executor, view: SourceView, args: AgentGrap
                           join kept kf on kf.id = c.from_agent_id
                           join kept kt on kt.id = c.to_agent_id
                           join agents st on st.id = c.agent_id and st.deleted_at is null${shownSource(view, "st.source_id")}
-                         where c.kind = any(${all}::text[])) c) as edges`,
+                         where c.kind = any(${all}::text[])) c) as edges,
+               -- One more step from every kept agent, as the walk takes it: the neighbours left out.
+               (select coalesce(json_agg(json_build_object('id', h.node, 'n', h.n)), '[]'::json)
+                  from (select e.node, count(distinct e.next) as n
+                          from (${STEP(view, sql`(select array_agg(k.id) from kept k)`, forward, backward)}) e
+                         where not exists (select 1 from kept k where k.id = e.next)
+                         group by e.node) h) as hidden,
+               (select coalesce(json_agg(to_json(c) order by c.id), '[]'::json)
+                  from (select ${EDGE_COLUMNS}, ${END_COLUMNS}
+                          from kept ks
+                          join collaborations c on c.agent_id = ks.id
+                          join sources s on s.id = c.source_id
+                         where (c.to_agent_id is null and c.kind = any(${open.forward}::text[])
+                                and exists (select 1 from kept k where k.id = c.from_agent_id))
+                            or (c.from_agent_id is null and c.kind = any(${open.backward}::text[])
+                                and exists (select 1 from kept k where k.id = c.to_agent_id))) c) as open_edges`,
   );
   const nodes = row!.nodes.map((n) => ({ id: num(n.id), depth: num(n.depth) }));
+  const hidden = new Map(row!.hidden.map((h) => [num(h.id), num(h.n)]));
+  const openEnds = new Map<string, OpenEnd>();
+  const openEdges = row!.open_edges.map((r): OpenEdge => {
+    const side = r.to_agent_id === null ? "to" : "from";
+    const end = openEndOf(r, side);
+    const identity = openEndIdentity(end);
+    if (!openEnds.has(identity)) openEnds.set(identity, end);
+    return { edge: toEdge(r), side, end: { source: end.source, kind: end.kind, key: end.key } };
+  });
   return {
     nodeIds: nodes.map((n) => n.id),
     nodes,
     edges: row!.edges.map((e) => toEdge(e)),
     truncated: num(row!.total) > budget,
+    hiddenNeighbours: nodes.map((n) => hidden.get(n.id) ?? 0),
+    openEnds: [...openEnds.values()].sort(
+      (a, b) => compare(a.name, b.name) || compare(a.kind, b.kind) || compare(a.source, b.source),
+    ),
+    openEdges,
   };
+}
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The open ends on the unresolved sides of edges, by edge id (as stored: `from` and `to` before
+ * a peer is shown reversed), null for a resolved side; null for an edge the view does not show.
+ * For `UnresolvedAgent.id` outside a graph: one statement for any number of edges.
+ */
+export async function openEndsOf(
+  db: Executor,
+  view: SourceView,
+  edgeIds: readonly number[],
+): Promise<({ from: OpenEndKey | null; to: OpenEndKey | null } | null)[]> {
+  const wanted = distinct(edgeIds).filter((id) => Number.isSafeInteger(id) && id > 0);
+  if (wanted.length === 0) return edgeIds.map(() => null);
+  const rows = await query<EndRow & { id: unknown; from_agent_id: unknown; to_agent_id: unknown }>(
+    db,
+    sql`select c.id, c.from_agent_id, c.to_agent_id, c.from_name, c.to_name, c.candidates, ${END_COLUMNS}
+          from collaborations c
+          join sources s on s.id = c.source_id
+          join agents st on st.id = c.agent_id and st.deleted_at is null${shownSource(view, "st.source_id")}
+         where c.id = any(${pgArray(wanted)}::bigint[])`,
+  );
+  const key = (r: EndRow, side: "from" | "to"): OpenEndKey => {
+    const { source, kind, key } = openEndOf(r, side);
+    return { source, kind, key };
+  };
+  const byId = new Map(
+    rows.map((r) => [
+      num(r.id),
+      {
+        from: r.from_agent_id === null ? key(r, "from") : null,
+        to: r.to_agent_id === null ? key(r, "to") : null,
+      },
+    ]),
+  );
+  return edgeIds.map((id) => byId.get(id) ?? null);
 }
 
 export interface PathArgs {

@@ -8,6 +8,7 @@ import { AGENT_COLUMNS, type AgentRow, type AgentSummary, toAgentSummary } from 
 import { InvalidArgumentError } from "./errors.js";
 import { exactlyNamed } from "./exact-name.js";
 import { checkCount, decodeCursor, encodeCursor, isPlainText, type Page, query } from "./internal.js";
+import { type SourceView, sourceShown } from "./visibility.js";
 
 export type AgentOrder = "NAME" | "UPDATED_AT" | "RELEVANCE";
 
@@ -57,7 +58,7 @@ interface ListRow extends AgentRow {
   rank: number | null;
 }
 
-export async function listAgents(db: Executor, args: ListAgentsArgs): Promise<AgentPage> {
+export async function listAgents(db: Executor, view: SourceView, args: ListAgentsArgs): Promise<AgentPage> {
   const filter = args.filter ?? {};
   const order = args.orderBy ?? "NAME";
   checkCount("first", args.first);
@@ -67,6 +68,7 @@ export async function listAgents(db: Executor, args: ListAgentsArgs): Promise<Ag
   const after = args.after ? decodeCursor(args.after, order, KEY_OF[order]) : null;
 
   const where: SQL[] = [sql`a.deleted_at is null`];
+  if (!view.all) where.push(sourceShown(view, "a.source_id"));
   if (filter.source !== undefined)
     where.push(sql`a.source_id = (select id from sources where name = ${filter.source})`);
   if (filter.namespace !== undefined) where.push(sql`a.namespace = ${filter.namespace}`);

@@ -3,6 +3,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Executor } from "../database.js";
 import { checkCount, decodeCursor, encodeCursor, type Page, query } from "./internal.js";
+import { type SourceView, shownSource } from "./visibility.js";
 
 export interface SkillListing {
   id: number;
@@ -53,10 +54,12 @@ function keyset(order: string, args: ListingArgs): SQL {
   return sql`(x.name collate "C", x.id) > (${after.key}::text collate "C", ${after.id}::bigint)`;
 }
 
-function bySource(args: ListingArgs): SQL {
-  return args.source !== undefined
-    ? sql`and x.source_id = (select id from sources where name = ${args.source})`
-    : sql``;
+function bySource(view: SourceView, args: ListingArgs): SQL {
+  const named =
+    args.source !== undefined
+      ? sql`and x.source_id = (select id from sources where name = ${args.source})`
+      : sql``;
+  return sql`${named}${shownSource(view, "x.source_id")}`;
 }
 
 async function page<R extends { id: unknown; name: string; total: unknown }, T>(
@@ -80,14 +83,18 @@ async function page<R extends { id: unknown; name: string; total: unknown }, T>(
   };
 }
 
-export async function listSkills(db: Executor, args: ListingArgs): Promise<Page<SkillListing>> {
+export async function listSkills(
+  db: Executor,
+  view: SourceView,
+  args: ListingArgs,
+): Promise<Page<SkillListing>> {
   checkCount("first", args.first);
   const order = "SKILLS";
   return page<Record<string, unknown> & { id: unknown; name: string; total: unknown }, SkillListing>(
     db,
     order,
     args,
-    sql`with matched as (select x.id, x.name from skills x where x.deleted_at is null ${bySource(args)}),
+    sql`with matched as (select x.id, x.name from skills x where x.deleted_at is null ${bySource(view, args)}),
              pg as (select x.id, x.name from matched x where ${keyset(order, args)} order by x.name collate "C", x.id limit ${args.first + 1})
         select c.total, k.id, k.name, k.namespace, k.description, k.source_id, s.name as source, f.path,
                coalesce((select array_agg(a.id order by a.id) from agent_skills sk join agents a on a.id = sk.agent_id
@@ -110,14 +117,18 @@ export async function listSkills(db: Executor, args: ListingArgs): Promise<Page<
   );
 }
 
-export async function listCommands(db: Executor, args: ListingArgs): Promise<Page<CommandListing>> {
+export async function listCommands(
+  db: Executor,
+  view: SourceView,
+  args: ListingArgs,
+): Promise<Page<CommandListing>> {
   checkCount("first", args.first);
   const order = "COMMANDS";
   return page<Record<string, unknown> & { id: unknown; name: string; total: unknown }, CommandListing>(
     db,
     order,
     args,
-    sql`with matched as (select x.id, x.name from commands x where x.deleted_at is null ${bySource(args)}),
+    sql`with matched as (select x.id, x.name from commands x where x.deleted_at is null ${bySource(view, args)}),
              pg as (select x.id, x.name from matched x where ${keyset(order, args)} order by x.name collate "C", x.id limit ${args.first + 1})
         select c.total, k.id, k.name, k.namespace, k.description, k.source_id, s.name as source, f.path
           from (select count(*) as total from matched) c
@@ -137,7 +148,11 @@ export async function listCommands(db: Executor, args: ListingArgs): Promise<Pag
   );
 }
 
-export async function listTools(db: Executor, args: Omit<ListingArgs, "source">): Promise<Page<ToolListing>> {
+export async function listTools(
+  db: Executor,
+  view: SourceView,
+  args: Omit<ListingArgs, "source">,
+): Promise<Page<ToolListing>> {
   checkCount("first", args.first);
   const order = "TOOLS";
   return page<Record<string, unknown> & { id: unknown; name: string; total: unknown }, ToolListing>(
@@ -145,7 +160,7 @@ export async function listTools(db: Executor, args: Omit<ListingArgs, "source">)
     order,
     args,
     sql`with used as (select at.tool_id, count(*) as n from agent_tools at join agents a on a.id = at.agent_id
-                       where a.deleted_at is null group by at.tool_id),
+                       where a.deleted_at is null${shownSource(view, "a.source_id")} group by at.tool_id),
              matched as (select x.id, x.name, u.n from tools x join used u on u.tool_id = x.id),
              pg as (select x.id, x.name, x.n from matched x where ${keyset(order, args)} order by x.name collate "C", x.id limit ${args.first + 1})
         select c.total, t.id, t.name, t.kind, t.server, p.n as agent_count

@@ -15,6 +15,7 @@ import {
   type Page,
   query,
 } from "./internal.js";
+import { type SourceView, shownSource } from "./visibility.js";
 
 export type UnresolvedKind = "collaborator" | "skill" | "command" | "group";
 
@@ -44,14 +45,16 @@ const ORDER = "UNRESOLVED";
 
 export async function unresolvedReferences(
   db: Executor,
+  view: SourceView,
   args: UnresolvedArgs,
 ): Promise<Page<UnresolvedReference>> {
   checkCount("first", args.first);
   const after = args.after ? decodeCursor(args.after, ORDER, unresolvedKey) : null;
-  const filter: SQL =
+  const filter: SQL = sql`where ${
     args.source !== undefined
-      ? sql`where u.source_id = (select id from sources where name = ${args.source})`
-      : sql``;
+      ? sql`u.source_id = (select id from sources where name = ${args.source})`
+      : sql`true`
+  }${shownSource(view, "u.source_id")}`;
   let keyset: SQL = sql`true`;
   if (after) {
     const [kind, name, line, n] = after.key;

@@ -6,9 +6,10 @@
 // statement is sent: the visible source ids are an InitPlan of the statement (computed once per
 // statement from the small sources table), not a round trip.
 //
-// An edge stated by a visible agent whose other end is in a hidden source shows that end as
-// unresolved (the name as written, which is the visible file's own text), never the hidden
-// agent: see `maskedEnd`.
+// Edges need no masking of their own: a reference resolves only within its own source
+// (src/catalog/resolve.ts), so a visible agent's edge never ends at a hidden agent; a public
+// file that names a private agent shows that end unresolved, as for any name its source lacks.
+// The graph walks filter their joins anyway, as a second lock.
 import { type SQL, sql } from "drizzle-orm";
 import { pgArray } from "../bulk.js";
 
@@ -39,39 +40,13 @@ function shownIds(view: Exclude<SourceView, { all: true }>): SQL {
  */
 export function shownSource(view: SourceView, column: string): SQL {
   if (view.all) return sql``;
-  return sql` and ${sql.raw(column)} = any(${shownIds(view)})`;
+  return sql` and ${sourceShown(view, column)}`;
 }
 
-/**
- * `and <agent id column> is null or an agent the view shows`, for the resolved end of an
- * edge: true for an unresolved end.
- */
-export function shownAgent(view: SourceView, agentIdColumn: string): SQL {
-  if (view.all) return sql``;
-  const id = sql.raw(agentIdColumn);
-  return sql` and (${id} is null or exists (select 1 from agents va where va.id = ${id}${shownSource(view, "va.source_id")}))`;
-}
-
-/**
- * An edge end's agent id as the view shows it: the id when its agent is in a shown source, null
- * (unresolved) otherwise.
- */
-export function maskedEnd(view: SourceView, agentIdColumn: string): SQL {
-  const id = sql.raw(agentIdColumn);
-  if (view.all) return id;
-  return sql`(select va.id from agents va where va.id = ${id}${shownSource(view, "va.source_id")})`;
-}
-
-/**
- * The refs ("source/name") of an ambiguous name's candidates that the view shows: a candidate
- * in a hidden source is not named.
- */
-export function maskedCandidates(view: SourceView, column: string): SQL {
-  const candidates = sql.raw(column);
-  if (view.all) return candidates;
-  return sql`(select coalesce(array_agg(vc.ref order by vc.ord), '{}'::text[])
-                from unnest(${candidates}) with ordinality as vc(ref, ord)
-                join sources vs on vs.name = split_part(vc.ref, '/', 1)${shownSource(view, "vs.id")})`;
+/** The condition alone (`true` for every source), for statements that join their conditions. */
+export function sourceShown(view: SourceView, column: string): SQL {
+  if (view.all) return sql`true`;
+  return sql`${sql.raw(column)} = any(${shownIds(view)})`;
 }
 
 /**
