@@ -32,6 +32,7 @@ export interface PushFlags {
   token?: string;
   prune?: boolean;
   ifGeneration?: number;
+  visibility?: "public" | "private";
   dryRun?: boolean;
   json?: boolean;
   format?: string;
@@ -107,8 +108,10 @@ export async function sendFiles(
   remote: Remote,
   source: string,
   files: readonly LocalFile[],
-  options: { prune: boolean; ifGeneration: number | null; json: boolean },
+  options: { prune: boolean; ifGeneration: number | null; json: boolean; visibility?: "public" | "private" },
 ): Promise<PushReport> {
+  // The GraphQL enum's values; absent: the source keeps its visibility.
+  const visibility = options.visibility ? { visibility: options.visibility.toUpperCase() } : {};
   const chunks = chunksOf(files);
   const bar = progress(files.length, options.json);
   try {
@@ -119,6 +122,7 @@ export async function sendFiles(
           files: asInput(chunks[0] ?? []),
           prune: options.prune,
           ifGeneration: options.ifGeneration,
+          ...visibility,
         },
       });
       bar?.update(files.length);
@@ -145,7 +149,13 @@ export async function sendFiles(
       bar?.update(sent);
     }
     const committed = await graphql<{ commitPublish: Result }>(remote, COMMIT, {
-      input: { source, stagingId: id, prune: options.prune, ifGeneration: options.ifGeneration },
+      input: {
+        source,
+        stagingId: id,
+        prune: options.prune,
+        ifGeneration: options.ifGeneration,
+        ...visibility,
+      },
     });
     return expect<PushReport>(remote, committed.commitPublish, "PublishReport");
   } finally {
@@ -175,7 +185,8 @@ export async function pushCommand(dir: string, flags: PushFlags, io: Output): Pr
       );
     const delta = deltaOf(local, state, flags.prune ?? false);
     let report: PushReport;
-    if (delta.send.length === 0) {
+    // Nothing to send and no visibility to set: no request at all.
+    if (delta.send.length === 0 && flags.visibility === undefined) {
       report = {
         source: flags.source,
         generation: state.generation,
@@ -193,6 +204,7 @@ export async function pushCommand(dir: string, flags: PushFlags, io: Output): Pr
             prune: delta.prune,
             ifGeneration: expected,
             json: flags.json ?? false,
+            ...(flags.visibility ? { visibility: flags.visibility } : {}),
           })),
           source: flags.source,
         };
@@ -261,6 +273,12 @@ function generationFlag(value: string): number {
   return n;
 }
 
+function visibilityFlag(value: string): "public" | "private" {
+  if (value !== "public" && value !== "private")
+    throw new UsageError(`--visibility must be public or private, not "${value}"`);
+  return value;
+}
+
 export function registerPushCommand(
   program: Command,
   io: Output,
@@ -275,6 +293,11 @@ export function registerPushCommand(
     .option("--token <token>", "an API key with publish:<source> (default: AGENTRY_TOKEN)")
     .option("--prune", "delete what the source holds that the folder no longer has")
     .option("--if-generation <n>", "publish only if the source is at this generation", generationFlag)
+    .option(
+      "--visibility <visibility>",
+      "public or private: set the source's visibility with the publish (default: keep it; a new source is public)",
+      visibilityFlag,
+    )
     .option("--dry-run", "print what the push would change (as `agentry plan`) and send nothing")
     .option("--format <format>", "with --dry-run: text, github or json (default: text)")
     .option("--json", "print the report as JSON")

@@ -107,7 +107,7 @@ for (const c of cases) {
       server = await serve(testApp(database));
       work = await mkdtemp(join(tmpdir(), "agentry-push-"));
       for (const [name, scopes] of [
-        ["ci-team", ["publish:team", "publish:big", "publish:broken", "publish:atomic"]],
+        ["ci-team", ["publish:team", "publish:big", "publish:broken", "publish:atomic", "publish:hidden"]],
         ["ci-other", ["publish:other"]],
       ] as const)
         tokens[name] = (await createKey(database.db, { name, scopes: [...scopes] })).token;
@@ -370,6 +370,45 @@ for (const c of cases) {
         }
       },
     );
+
+    it("--visibility private makes the source private with the publish, also when no file changed", {
+      timeout: 120_000,
+    }, async () => {
+      const dir = join(work, "hidden");
+      await cp(FIXTURE, dir, { recursive: true });
+      const env = { AGENTRY_TOKEN: tokens["ci-team"]! };
+      const visibility = async () =>
+        rowsOf<{ visibility: string }>(
+          await database.db.execute(sql`select visibility from sources where name = 'hidden'`),
+        )[0]!.visibility;
+      const first = await push(dir, ["--source", "hidden", "--visibility", "private"], env);
+      expect(first.code, first.stderr).toBe(0);
+      expect(await visibility()).toBe("private");
+      // Anonymous callers do not see it; the publishing key does.
+      const anonymous = await testApp(database).fetch(
+        new Request("http://agentry.test/graphql", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({
+            query: '{ agents(first: 5, filter: { source: "hidden" }) { totalCount } }',
+          }),
+        }),
+      );
+      expect(((await anonymous.json()) as any).data.agents.totalCount).toBe(0);
+      // Nothing changed in the folder: the push still sends the visibility (an empty publish).
+      const before = server.received.length;
+      const back = await push(dir, ["--source", "hidden", "--visibility", "public"], env);
+      expect(back.code, back.stderr).toBe(0);
+      expect(await visibility()).toBe("public");
+      expect(since(before).find((r) => r.operation !== "PublishedFiles")).toEqual({
+        operation: "Push",
+        files: 0,
+      });
+      const bad = await push(dir, ["--source", "hidden", "--visibility", "secret"], env);
+      // A usage error, as every bad flag.
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('--visibility must be public or private, not "secret"');
+    });
 
     it("never prints a token", () => {
       const printed = outputs.join("\n");
