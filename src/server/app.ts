@@ -35,6 +35,7 @@ import { Admission } from "./admission.js";
 import { describeError } from "./error-log.js";
 import { clientError, isGraphQLError, isUnexpected, whereOf } from "./error-masking.js";
 import { EXAMPLE_OPERATIONS } from "./example-operations.js";
+import { isExplorerPath, serveExplorer } from "./explorer.js";
 import { decorate, preflightResponse, requestIdOf } from "./http-headers.js";
 import { limitsPlugins } from "./limits-plugin.js";
 import { metricsText } from "./metrics.js";
@@ -439,6 +440,8 @@ export function createApp(options: AppOptions): App {
       const requestId = requestIdOf(request);
       if (request.method === "OPTIONS")
         return decorate(request, preflightResponse(request, cors), requestId, cors);
+      // The graph explorer's static page and files (./explorer.ts): no caller, no database.
+      if (isExplorerPath(new URL(request.url).pathname)) return serveExplorer(request, requestId, cors);
       let connection: RequestConnection | null = null;
       let response: Response;
       const signal = AbortSignal.any([request.signal, AbortSignal.timeout(requestTimeoutMs)]);

@@ -1,0 +1,433 @@
+// The explorer page: search, the graph around the agents opened, a node's details, a path,
+// two variants side by side, the catalog's problems. The URL holds what is shown (state.ts);
+// published changes are picked up by polling the sources' generations while the tab is seen.
+import { ApiError, run, setToken } from "./api.js";
+import { byId, fill, h } from "./dom.js";
+import type { CollaborationKind } from "./gql/graphql.js";
+import { GraphView } from "./graph-view.js";
+import { GraphModel, mergeEdges } from "./model.js";
+import { createPanels, type Panels } from "./panels.js";
+import { AgentGraph, Generations, SearchAgents } from "./queries.js";
+import { formatState, KINDS, MAX_ROOTS, parseState, TABS, type Tab, type ViewState } from "./state.js";
+
+const POLL_MS = 10_000;
+const SEARCH_DEBOUNCE_MS = 250;
+
+let state: ViewState = parseState(location.search);
+let model = new GraphModel();
+let view: GraphView | null = null;
+let panels: Panels;
+let graphSeq = 0;
+let generation: string | null = null;
+let layoutRunning = false;
+
+const searchInput = byId<HTMLInputElement>("search");
+const results = byId<HTMLDivElement>("results");
+const depthSelect = byId<HTMLSelectElement>("depth");
+const status = byId("status");
+const banner = byId("banner");
+const empty = byId("empty");
+
+/** What the page changed: the URL follows (a new entry in history when the roots change). */
+function commit(next: Partial<ViewState>, options: { push?: boolean; reload?: boolean } = {}): void {
+  const before = state;
+  state = { ...state, ...next };
+  const url = `${location.pathname}${formatState(state)}`;
+  if (url !== `${location.pathname}${location.search}`) {
+    if (options.push) history.pushState(null, "", url);
+    else history.replaceState(null, "", url);
+  }
+  syncControls();
+  const graphChanged =
+    before.roots.join() !== state.roots.join() ||
+    before.depth !== state.depth ||
+    before.kinds.join() !== state.kinds.join() ||
+    before.expanded.join() !== state.expanded.join();
+  if (graphChanged || options.reload) void loadGraph();
+  else applyHighlights();
+  panels.render(state);
+}
+
+function syncControls(): void {
+  depthSelect.value = String(state.depth);
+  for (const box of document.querySelectorAll<HTMLInputElement>('input[name="kind"]'))
+    box.checked = state.kinds.includes(box.value as CollaborationKind);
+  for (const b of document.querySelectorAll<HTMLButtonElement>("nav.tabs button"))
+    b.setAttribute("aria-pressed", String(b.dataset.tab === state.tab));
+  empty.hidden = state.roots.length > 0;
+}
+
+export function showError(error: unknown, where: string): void {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = error instanceof ApiError ? error.code : null;
+  const children: (Node | string)[] = [h("strong", null, `${where}: `), message];
+  if (code === "UNAUTHENTICATED") {
+    const input = h("input", { type: "password", placeholder: "agentry_… or a JWT", "aria-label": "Token" });
+    const form = h(
+      "form",
+      {
+        class: "token",
+        onsubmit: ((e: Event) => {
+          e.preventDefault();
+          setToken(input.value.trim() || null);
+          banner.hidden = true;
+          commit({}, { reload: true });
+        }) as EventListener,
+      },
+      input,
+      h("button", { type: "submit" }, "Use for this tab"),
+    );
+    children.push(form);
+  }
+  children.push(
+    h(
+      "button",
+      { class: "close", type: "button", "aria-label": "Dismiss", onclick: () => (banner.hidden = true) },
+      "×",
+    ),
+  );
+  fill(banner, ...children);
+  banner.hidden = false;
+}
+
+function clearError(): void {
+  banner.hidden = true;
+}
+
+// --- the graph ------------------------------------------------------------------------------
+
+async function loadGraph(options: { quiet?: boolean } = {}): Promise<void> {
+  const seq = ++graphSeq;
+  if (!state.roots.length) {
+    model = new GraphModel();
+    view?.show(model);
+    setStatus();
+    return;
+  }
+  if (!options.quiet) status.textContent = `Loading the graph around ${state.roots.join(", ")}…`;
+  status.dataset.state = "loading";
+  try {
+    const next = new GraphModel();
+    const asks: { roots: string[]; depth: number; root: boolean }[] = [
+      { roots: state.roots, depth: state.depth, root: true },
+    ];
+    const extra = state.expanded.filter((r) => !state.roots.includes(r));
+    if (extra.length) asks.push({ roots: extra, depth: 1, root: false });
+    const answers = await Promise.all(
+      asks.map((a) => run(AgentGraph, { roots: a.roots, depth: a.depth, kinds: state.kinds })),
+    );
+    if (seq !== graphSeq) return;
+    answers.forEach((answer, i) => {
+      const g = answer.agentGraph;
+      if (g.__typename !== "AgentGraph") throw new ApiError(g.message, g.__typename);
+      const ask = asks[i]!;
+      if (ask.root) next.truncated = g.truncated;
+      for (const n of g.nodes) {
+        next.addNode({
+          id: n.agent.id,
+          kind: "agent",
+          label: n.agent.name,
+          ref: n.agent.ref,
+          source: n.agent.source.name,
+          depth: ask.root ? n.depth : null,
+          root: ask.root && n.depth === 0,
+          hidden: 0,
+          candidates: [],
+        });
+      }
+      const edges = g.edges.flatMap((e) =>
+        e.from.__typename === "Agent" && e.to.__typename === "Agent"
+          ? [{ id: e.id, kind: e.kind, from: e.from.id, to: e.to.id }]
+          : [],
+      );
+      for (const l of mergeEdges(edges)) next.addLink(l);
+    });
+    // A path's agents stay drawn, with the links between them.
+    panels.addPathTo(next);
+    model = next;
+    ensureView().show(model);
+    clearError();
+    applyHighlights();
+    setStatus();
+  } catch (e) {
+    if (seq !== graphSeq) return;
+    status.dataset.state = "error";
+    status.textContent = "The graph could not be loaded.";
+    showError(e, "Graph");
+  }
+}
+
+function ensureView(): GraphView {
+  if (view) return view;
+  const container = byId("graph");
+  try {
+    view = new GraphView(container, {
+      onClickNode: (id) => selectNode(id),
+      onDoubleClickNode: (id) => expandNode(id),
+      onClickStage: () => commit({ selected: null }),
+      onLayout: (running) => {
+        layoutRunning = running;
+        setStatus();
+      },
+    });
+  } catch (e) {
+    showError(
+      new Error(`the graph cannot be drawn in this browser (${(e as Error).message}); WebGL 2 is needed`),
+      "Graph",
+    );
+    throw e;
+  }
+  return view;
+}
+
+function setStatus(): void {
+  const c = model.counts();
+  status.dataset.nodes = String(c.agents);
+  status.dataset.links = String(c.links);
+  status.dataset.openEnds = String(c.openEnds);
+  status.dataset.state = layoutRunning ? "layout" : "ready";
+  if (!state.roots.length) {
+    status.textContent = "No graph yet: search for an agent.";
+    return;
+  }
+  const parts = [
+    `${c.agents} ${c.agents === 1 ? "agent" : "agents"}`,
+    `${c.links} ${c.links === 1 ? "link" : "links"}`,
+  ];
+  if (c.openEnds) parts.push(`${c.openEnds} open ${c.openEnds === 1 ? "end" : "ends"}`);
+  let text = `${parts.join(", ")} · depth ${state.depth} · ${state.kinds.map((k) => k.toLowerCase()).join(", ")}`;
+  if (model.truncated) text += " · truncated at the API's node budget: lower the depth";
+  if (layoutRunning) text += " · laying out…";
+  status.textContent = text;
+}
+
+function selectNode(id: string): void {
+  const node = model.nodes.get(id);
+  if (!node) return;
+  if (node.kind !== "agent" || !node.ref) {
+    panels.showOpenEnd(node);
+    view?.setSelected(id);
+    return;
+  }
+  commit({ selected: node.ref, tab: "details" });
+}
+
+export function expandNode(id: string): void {
+  const node = model.nodes.get(id);
+  if (!node?.ref || state.expanded.includes(node.ref) || state.roots.includes(node.ref)) return;
+  commit({ expanded: [...state.expanded, node.ref].slice(-MAX_ROOTS), selected: node.ref }, { push: true });
+}
+
+export function openAgent(ref: string, options: { add?: boolean } = {}): void {
+  const roots = options.add ? [...new Set([...state.roots, ref])].slice(0, MAX_ROOTS) : [ref];
+  commit(
+    { roots, selected: ref, tab: "details", expanded: options.add ? state.expanded : [] },
+    { push: true },
+  );
+}
+
+function applyHighlights(): void {
+  if (!view) return;
+  const selected = state.selected ? model.byRef(state.selected) : undefined;
+  view.setSelected(selected?.id ?? null);
+  view.setHighlight(panels.highlight(model));
+}
+
+// --- search ---------------------------------------------------------------------------------
+
+let searchTimer: ReturnType<typeof setTimeout> | null = null;
+let searchSeq = 0;
+let active = -1;
+
+function onSearchInput(): void {
+  if (searchTimer) clearTimeout(searchTimer);
+  const text = searchInput.value.trim();
+  if (!text) {
+    closeResults();
+    return;
+  }
+  searchTimer = setTimeout(() => void search(text), SEARCH_DEBOUNCE_MS);
+}
+
+async function search(text: string): Promise<void> {
+  const seq = ++searchSeq;
+  fill(results, h("div", { class: "muted" }, "Searching…"));
+  results.hidden = false;
+  try {
+    const data = await run(SearchAgents, { text: text.slice(0, 200), first: 10 });
+    if (seq !== searchSeq) return;
+    const found = data.agents.nodes;
+    active = found.length ? 0 : -1;
+    fill(
+      results,
+      found.length
+        ? found.map((a, i) =>
+            h(
+              "div",
+              {
+                role: "option",
+                id: `result-${i}`,
+                "data-ref": a.ref,
+                "aria-selected": String(i === 0),
+                onmousedown: ((e: MouseEvent) => {
+                  e.preventDefault();
+                  pick(a.ref, e.shiftKey);
+                }) as EventListener,
+              },
+              h("span", { class: "ref" }, a.ref),
+              a.description ? h("span", { class: "desc" }, a.description) : null,
+            ),
+          )
+        : h("div", { class: "muted" }, `No agent matches “${text}”.`),
+      data.agents.totalCount > found.length
+        ? h("div", { class: "muted" }, `${data.agents.totalCount - found.length} more: type more to narrow.`)
+        : null,
+    );
+    searchInput.setAttribute("aria-expanded", "true");
+  } catch (e) {
+    if (seq !== searchSeq) return;
+    fill(results, h("div", { class: "error" }, (e as Error).message));
+  }
+}
+
+function options(): HTMLElement[] {
+  return [...results.querySelectorAll<HTMLElement>("[role=option]")];
+}
+
+function moveActive(delta: number): void {
+  const all = options();
+  if (!all.length) return;
+  active = (active + delta + all.length) % all.length;
+  for (const [i, li] of all.entries()) li.setAttribute("aria-selected", String(i === active));
+  searchInput.setAttribute("aria-activedescendant", all[active]!.id);
+  all[active]!.scrollIntoView({ block: "nearest" });
+}
+
+function pick(ref: string, add: boolean): void {
+  closeResults();
+  searchInput.value = "";
+  searchInput.blur();
+  openAgent(ref, { add });
+}
+
+function closeResults(): void {
+  results.hidden = true;
+  searchInput.setAttribute("aria-expanded", "false");
+  searchInput.removeAttribute("aria-activedescendant");
+  active = -1;
+}
+
+searchInput.addEventListener("input", onSearchInput);
+searchInput.addEventListener("blur", () => setTimeout(closeResults, 150));
+searchInput.addEventListener("keydown", (e) => {
+  if (e.key === "ArrowDown") moveActive(1);
+  else if (e.key === "ArrowUp") moveActive(-1);
+  else if (e.key === "Enter") {
+    const li = options()[active];
+    if (li?.dataset.ref) pick(li.dataset.ref, e.shiftKey);
+  } else if (e.key === "Escape") {
+    searchInput.value = "";
+    closeResults();
+    searchInput.blur();
+  } else return;
+  e.preventDefault();
+});
+
+document.addEventListener("keydown", (e) => {
+  const target = e.target as HTMLElement;
+  const typing = target.matches("input, textarea, select");
+  if (e.key === "/" && !typing) {
+    e.preventDefault();
+    searchInput.focus();
+    searchInput.select();
+  } else if (e.key === "Escape" && !typing) {
+    if (state.pathFrom || state.pathTo || state.selected)
+      commit({ selected: null, pathFrom: null, pathTo: null });
+  }
+});
+
+// --- controls -------------------------------------------------------------------------------
+
+depthSelect.addEventListener("change", () => commit({ depth: Number(depthSelect.value) }, { push: true }));
+for (const box of document.querySelectorAll<HTMLInputElement>('input[name="kind"]')) {
+  box.addEventListener("change", () => {
+    const kinds = KINDS.filter(
+      (k) => document.querySelector<HTMLInputElement>(`input[name="kind"][value="${k}"]`)?.checked,
+    );
+    if (!kinds.length) {
+      box.checked = true;
+      return;
+    }
+    commit({ kinds: [...kinds] }, { push: true });
+  });
+}
+for (const b of document.querySelectorAll<HTMLButtonElement>("nav.tabs button")) {
+  b.addEventListener("click", () => {
+    const tab = b.dataset.tab as Tab;
+    if ((TABS as readonly string[]).includes(tab)) commit({ tab });
+  });
+}
+window.addEventListener("popstate", () => {
+  const next = parseState(location.search);
+  state = { ...next, roots: state.roots === next.roots ? state.roots : next.roots };
+  syncControls();
+  void loadGraph();
+  panels.render(state);
+});
+
+// --- published changes ----------------------------------------------------------------------
+
+async function poll(): Promise<void> {
+  if (document.visibilityState !== "visible") return;
+  try {
+    const data = await run(Generations, {});
+    const key = data.sources.nodes.map((s) => `${s.name}:${s.generation}`).join(",");
+    if (generation !== null && key !== generation) {
+      await loadGraph({ quiet: true });
+      panels.refresh(state);
+    }
+    generation = key;
+  } catch {
+    // A failed poll says nothing new: the next one tries again.
+  }
+}
+
+setInterval(() => void poll(), POLL_MS);
+document.addEventListener("visibilitychange", () => void poll());
+
+// --- start ----------------------------------------------------------------------------------
+
+panels = createPanels(byId("panel"), {
+  getState: () => state,
+  getModel: () => model,
+  commit,
+  openAgent,
+  expand: (ref) => {
+    const n = model.byRef(ref);
+    if (n) expandNode(n.id);
+    else commit({ expanded: [...state.expanded, ref].slice(-MAX_ROOTS) }, { push: true });
+  },
+  focus: (ref) => {
+    const n = model.byRef(ref);
+    if (n) view?.focus(n.id);
+  },
+  showError,
+  reloadGraph: () => void loadGraph({ quiet: true }),
+});
+
+/** For tests and curious people: where a node is drawn, and what the page shows. */
+Object.assign(window, {
+  agentryExplorer: {
+    positionOf: (ref: string) => {
+      const n = model.byRef(ref) ?? model.nodes.get(ref);
+      return n && view ? view.positionOf(n.id) : null;
+    },
+    nodes: () =>
+      [...model.nodes.values()].map((n) => ({ id: n.id, ref: n.ref, label: n.label, kind: n.kind })),
+  },
+});
+
+syncControls();
+panels.render(state);
+void loadGraph();
+void poll();
