@@ -15,6 +15,7 @@ import {
   mentionCandidates,
   parseDefinition,
 } from "../definitions/index.js";
+import type { Actor } from "./audit.js";
 import { bulkInsert, pgArray, rowsOf } from "./bulk.js";
 import type { AgentryTx, Database, Executor } from "./database.js";
 import { sha256 } from "./hash.js";
@@ -24,6 +25,7 @@ import { matchAgentName, resolveReferences } from "./resolve.js";
 import { retryTransient } from "./retry.js";
 import * as t from "./schema.js";
 import { indexAgents, indexStaleAgents, staleVectorsOf } from "./search-index.js";
+import { applyVisibility, type Visibility } from "./source-visibility.js";
 
 export interface ImportFile {
   /** Path relative to the source root, with forward slashes. */
@@ -42,6 +44,11 @@ export interface ImportOptions {
   /** Files per transaction. */
   batchSize?: number;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Sets the source's visibility in the import's first transaction (./source-visibility.ts),
+   * so a new private source is never visible; `actor` is who the audit trail records.
+   */
+  visibility?: { visibility: Visibility; actor: Actor };
 }
 
 export interface FailedFile {
@@ -255,10 +262,19 @@ export async function importFiles(
   const changed = (p: Prepared) => known.hashes.get(p.path) !== p.hash;
 
   options.onProgress?.(0, files.length);
-  // Nothing new and nothing to prune: no transaction at all.
+  // Nothing new and nothing to prune: no transaction at all (but the visibility's own).
   if (!options.prune && !entries.some(changed)) {
     report.unchanged.push(...entries.map((p) => p.path));
     report.generation = known.generation;
+    const wanted = options.visibility;
+    if (wanted && known.sourceId > 0) {
+      const change = await withImportLock(database, options.source, () =>
+        database.transaction((tx) =>
+          applyVisibility(tx, options.source, wanted.visibility, { actor: wanted.actor }),
+        ),
+      );
+      if (change?.changed) report.generation = change.generation;
+    }
     report.conflicts = conflictsAfter(known, entries, []);
     // Vectors an earlier import left missing (stopped between a batch and its vectors, or a
     // restored table) were repaired only by an import that changed something; the hashes'
@@ -298,9 +314,17 @@ export async function importFiles(
       // retried after a deadlock (./retry.ts) reports each of its files once.
       const { written, outcome } = await retryTransient(async () => {
         const outcome = emptyReport(options.source);
-        const written = await database.transaction((tx) =>
-          writeBatch(tx, options.source, batch, outcome, last ? keep : null),
-        );
+        const wanted = k === 0 ? options.visibility : undefined;
+        const written = await database.transaction(async (tx) => {
+          const batchWritten = await writeBatch(tx, options.source, batch, outcome, last ? keep : null);
+          if (wanted) {
+            const change = await applyVisibility(tx, options.source, wanted.visibility, {
+              actor: wanted.actor,
+            });
+            if (change?.changed) outcome.generation = change.generation;
+          }
+          return batchWritten;
+        });
         return { written, outcome };
       });
       mergeInto(report, outcome);

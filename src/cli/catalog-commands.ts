@@ -4,6 +4,7 @@ import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
 import { SingleBar } from "cli-progress";
+import { localActor } from "../auth/api-keys.js";
 import { type Database, openDatabase } from "../catalog/database.js";
 import { DataDirLockedError } from "../catalog/drivers/data-dir-lock.js";
 import { DataDirUnreadableError } from "../catalog/drivers/pglite.js";
@@ -88,6 +89,8 @@ export interface ImportFlags extends DatabaseFlags {
   prune?: boolean;
   json?: boolean;
   batchSize?: number;
+  /** Sets the source's visibility with the import (absent: kept; a new source is public). */
+  visibility?: "public" | "private";
   /** Globs of files to read besides Claude Code's layouts in a repository (`--include`). */
   include?: string[];
 }
@@ -111,7 +114,12 @@ export async function importCommand(
     return importThroughServer(
       server,
       found,
-      { source: flags.source, prune: flags.prune ?? false, json: flags.json ?? false },
+      {
+        source: flags.source,
+        prune: flags.prune ?? false,
+        json: flags.json ?? false,
+        ...(flags.visibility ? { visibility: flags.visibility } : {}),
+      },
       io,
     );
   }
@@ -146,6 +154,7 @@ async function importHere(found: readonly FoundFile[], flags: ImportFlags, io: O
         source: flags.source,
         prune: flags.prune ?? false,
         ...(flags.batchSize ? { batchSize: flags.batchSize } : {}),
+        ...(flags.visibility ? { visibility: { visibility: flags.visibility, actor: localActor() } } : {}),
         onProgress: (done) => bar?.update(done),
       });
       bar?.stop();

@@ -21,7 +21,7 @@ export function holdingServer(dataDir: string, holder: LockHolder | null) {
 export async function importThroughServer(
   server: { url: string; token: string; pid: number },
   found: readonly FoundFile[],
-  options: { source: string; prune: boolean; json: boolean },
+  options: { source: string; prune: boolean; json: boolean; visibility?: "public" | "private" },
   io: Output,
 ): Promise<number> {
   const started = performance.now();
@@ -31,6 +31,7 @@ export async function importThroughServer(
     prune: options.prune,
     ifGeneration: null,
     json: options.json,
+    ...(options.visibility ? { visibility: options.visibility } : {}),
   });
   if (options.json) {
     io.out(JSON.stringify({ ...report, source: options.source, through: server.url }));

@@ -17,7 +17,7 @@ import { type DoctorFlags, doctorCommand } from "./doctor-command.js";
 import { findDefinitionFiles, readText, UsageError } from "./files.js";
 import { registerKeysCommand } from "./keys-command.js";
 import { registerPlanCommand } from "./plan-command.js";
-import { registerPushCommand } from "./push-command.js";
+import { registerPushCommand, visibilityFlag } from "./push-command.js";
 import { isExplained, serveCommand } from "./serve-command.js";
 import { type Output, validate } from "./validate.js";
 
@@ -98,6 +98,11 @@ export function buildProgram(): Command {
     .option("--prune", "soft-delete what the source holds that these paths no longer have")
     .option("--json", "print the report as JSON")
     .option("--batch-size <n>", "files per transaction", (v) => positiveInt("--batch-size", v))
+    .option(
+      "--visibility <visibility>",
+      "public or private: set the source's visibility with the import (default: keep it; a new source is public)",
+      visibilityFlag,
+    )
     .option(...includeOption)
     .option(...databaseOption)
     .action(async (paths: string[], opts: ImportFlags) => {

@@ -273,7 +273,7 @@ function generationFlag(value: string): number {
   return n;
 }
 
-function visibilityFlag(value: string): "public" | "private" {
+export function visibilityFlag(value: string): "public" | "private" {
   if (value !== "public" && value !== "private")
     throw new UsageError(`--visibility must be public or private, not "${value}"`);
   return value;

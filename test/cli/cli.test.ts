@@ -5,6 +5,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { findDefinitionFiles } from "../../src/cli/files.js";
 import { freshPostgresDatabase, postgresAvailable } from "../support/databases.js";
@@ -124,6 +125,48 @@ describe.runIf(await postgresAvailable())("agentry import and export", () => {
     } finally {
       await fresh.drop();
       await rm(out, { recursive: true, force: true });
+    }
+  });
+
+  it("imports with --visibility private in the first transaction, audited; unchanged files still set it", async () => {
+    const fresh = await freshPostgresDatabase({ migrated: true });
+    const client = new pg.Client({ connectionString: fresh.url });
+    await client.connect();
+    try {
+      const db = ["--database-url", fresh.url];
+      const state = async () =>
+        (
+          await client.query(
+            `select s.visibility, (select count(*)::int from audit_events e where e.source = s.name and e.action = 'visibility') as events
+               from sources s where s.name = 'fixtures'`,
+          )
+        ).rows[0];
+      // Batches of one file: the visibility goes with the first, before any agent is visible.
+      const first = await run(
+        "import",
+        "catalog",
+        "--source",
+        "fixtures",
+        "--visibility",
+        "private",
+        "--batch-size",
+        "1",
+        ...db,
+      );
+      expect(first.code, first.stderr).toBe(0);
+      expect(await state()).toEqual({ visibility: "private", events: 1 });
+      const back = await run("import", "catalog", "--source", "fixtures", "--visibility", "public", ...db);
+      expect(back.code, back.stderr).toBe(0);
+      expect(back.stderr).toMatch(/0 created, 0 updated, 6 unchanged/);
+      expect(await state()).toEqual({ visibility: "public", events: 2 });
+      const bad = await run("import", "catalog", "--source", "fixtures", "--visibility", "hidden", ...db);
+      expect([bad.code, bad.stderr.trim()]).toEqual([
+        2,
+        'agentry: --visibility must be public or private, not "hidden"',
+      ]);
+    } finally {
+      await client.end();
+      await fresh.drop();
     }
   });
 
