@@ -516,7 +516,7 @@ describe.each(await driverCases())("catalog reads on $driver", ({ open }) => {
 
     it("finds skills and commands by name within a source", async () => {
       const [skills, statements] = await counted(() =>
-        skillsBy(db.db, ["ledger-rules", "nope", "roadmapping"], "core"),
+        skillsBy(db.db, EVERY_SOURCE, ["ledger-rules", "nope", "roadmapping"], "core"),
       );
       expect(statements).toBe(1);
       expect(skills.map((s) => s?.ref ?? null)).toEqual(["core/ledger-rules", null, "core/roadmapping"]);
@@ -531,10 +531,10 @@ describe.each(await driverCases())("catalog reads on $driver", ({ open }) => {
         fileId: expect.any(Number),
         path: "plugins/payments/skills/ledger-rules/SKILL.md",
       });
-      expect(await skillsBy(db.db, ["ledger-rules"], "community")).toEqual([null]);
+      expect(await skillsBy(db.db, EVERY_SOURCE, ["ledger-rules"], "community")).toEqual([null]);
 
       const [commands, commandStatements] = await counted(() =>
-        commandsBy(db.db, ["/ops:deploy", "deploy", "/payments:deploy", "/ops:status"], "core"),
+        commandsBy(db.db, EVERY_SOURCE, ["/ops:deploy", "deploy", "/payments:deploy", "/ops:status"], "core"),
       );
       expect(commandStatements).toBe(1);
       expect(commands.map((list) => list.map((c) => `${c.namespace}:${c.name}`))).toEqual([

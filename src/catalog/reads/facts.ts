@@ -6,6 +6,7 @@ import { splitLines } from "../../definitions/lines.js";
 import { pgArray } from "../bulk.js";
 import type { Executor } from "../database.js";
 import { distinct, evidence, exact, groupInOrder, num, numOrNull, query } from "./internal.js";
+import { type SourceView, shownSource } from "./visibility.js";
 
 export type ToolKind = "builtin" | "mcp" | "wildcard" | "other";
 export type ToolTier = "essential" | "optional" | "specialized" | "none";
@@ -312,6 +313,7 @@ export async function sectionsOf(db: Executor, ids: readonly number[]): Promise<
 /** Skills by name within one source, aligned with the names (null where there is none). */
 export async function skillsBy(
   db: Executor,
+  view: SourceView,
   names: readonly string[],
   source: string,
 ): Promise<(SkillInfo | null)[]> {
@@ -320,7 +322,7 @@ export async function skillsBy(
     db,
     sql`select distinct on (k.name) k.id, s.name as source, k.source_id, k.namespace, k.name, k.description, k.file_id, f.path
           from skills k join sources s on s.id = k.source_id join files f on f.id = k.file_id
-         where s.name = ${source} and k.name = any(${pgArray(distinct(names))}::text[]) and k.deleted_at is null
+         where s.name = ${source} and k.name = any(${pgArray(distinct(names))}::text[]) and k.deleted_at is null${shownSource(view, "s.id")}
          -- a name two files declare answers the one whose path sorts first (decision 0018)
          order by k.name, f.path collate "C"`,
   );
@@ -350,6 +352,7 @@ export async function skillsBy(
  */
 export async function commandsBy(
   db: Executor,
+  view: SourceView,
   names: readonly string[],
   source: string,
 ): Promise<CommandInfo[][]> {
@@ -364,7 +367,7 @@ export async function commandsBy(
     sql`select q.i, k.id, s.name as source, k.source_id, k.namespace, k.name, k.description, k.file_id, f.path
           from unnest(${pgArray(parsed.map((p) => p.ns ?? ""))}::text[], ${pgArray(parsed.map((p) => (p.ns === null ? 0 : 1)))}::int[],
                       ${pgArray(parsed.map((p) => p.name))}::text[]) with ordinality as q(ns, has_ns, name, i)
-          join sources s on s.name = ${source}
+          join sources s on s.name = ${source}${shownSource(view, "s.id")}
           join commands k on k.source_id = s.id and k.name = q.name and k.deleted_at is null
                          and (q.has_ns = 0 or k.namespace = q.ns)
           join files f on f.id = k.file_id
