@@ -191,6 +191,11 @@ export class GraphView {
     this.restyle();
   }
 
+  /** The node under the pointer, if any. */
+  hoveredNode(): string | null {
+    return this.hovered;
+  }
+
   /** Where a node is on the screen, in CSS pixels of the graph's container. */
   positionOf(id: string): { x: number; y: number } | null {
     const data = this.sigma.getNodeDisplayData(id);

@@ -182,21 +182,25 @@ function ensureView(): GraphView {
 
 function setStatus(): void {
   const c = model.counts();
+  const path = panels.highlight(model);
   status.dataset.nodes = String(c.agents);
   status.dataset.links = String(c.links);
+  status.dataset.collaborations = String(c.collaborations);
   status.dataset.openEnds = String(c.openEnds);
+  status.dataset.pathNodes = String(path?.nodes.size ?? 0);
+  status.dataset.pathLinks = String(path?.links.size ?? 0);
   status.dataset.state = layoutRunning ? "layout" : "ready";
   if (!state.roots.length) {
     status.textContent = "No graph yet: search for an agent.";
     return;
   }
-  const parts = [
-    `${c.agents} ${c.agents === 1 ? "agent" : "agents"}`,
-    `${c.links} ${c.links === 1 ? "link" : "links"}`,
-  ];
-  if (c.openEnds) parts.push(`${c.openEnds} open ${c.openEnds === 1 ? "end" : "ends"}`);
+  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const parts = [plural(c.agents, "agent", "agents"), plural(c.links, "link", "links")];
+  if (c.openEnds) parts.push(plural(c.openEnds, "open end", "open ends"));
   let text = `${parts.join(", ")} · depth ${state.depth} · ${state.kinds.map((k) => k.toLowerCase()).join(", ")}`;
-  if (model.truncated) text += " · truncated at the API's node budget: lower the depth";
+  if (path)
+    text += ` · path: ${plural(path.nodes.size, "agent", "agents")} and ${plural(path.links.size, "link", "links")} highlighted`;
+  if (model.truncated) text += " · truncated at the API's node budget of 500 agents: lower the depth";
   if (layoutRunning) text += " · laying out…";
   status.textContent = text;
 }
@@ -231,6 +235,7 @@ function applyHighlights(): void {
   const selected = state.selected ? model.byRef(state.selected) : undefined;
   view.setSelected(selected?.id ?? null);
   view.setHighlight(panels.highlight(model));
+  setStatus();
 }
 
 // --- search ---------------------------------------------------------------------------------
@@ -421,6 +426,10 @@ Object.assign(window, {
     positionOf: (ref: string) => {
       const n = model.byRef(ref) ?? model.nodes.get(ref);
       return n && view ? view.positionOf(n.id) : null;
+    },
+    hovered: () => {
+      const id = view?.hoveredNode();
+      return id ? (model.nodes.get(id)?.ref ?? id) : null;
     },
     nodes: () =>
       [...model.nodes.values()].map((n) => ({ id: n.id, ref: n.ref, label: n.label, kind: n.kind })),

@@ -64,10 +64,12 @@ export class GraphModel {
     return undefined;
   }
 
-  counts(): { agents: number; openEnds: number; links: number } {
+  counts(): { agents: number; openEnds: number; links: number; collaborations: number } {
     let agents = 0;
     for (const n of this.nodes.values()) if (n.kind === "agent") agents++;
-    return { agents, openEnds: this.nodes.size - agents, links: this.links.size };
+    let collaborations = 0;
+    for (const l of this.links.values()) collaborations += l.count;
+    return { agents, openEnds: this.nodes.size - agents, links: this.links.size, collaborations };
   }
 }
 

@@ -1,0 +1,293 @@
+// The graph explorer (/explore) in a real browser: headless Chromium (Debian's) driven by
+// playwright-core against a Node app on the example catalog. Every number the page shows is
+// compared with the same question asked of the API here; every request the page makes is
+// recorded and must stay on the server's origin. Screenshots of each step go to
+// test-results/explorer/ (AGENTRY_UPDATE_SCREENSHOTS=1 also writes docs/explorer.png).
+import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  buildExplorer,
+  describeSize,
+  EXPLORER_BUDGET_GZIP,
+  explorerSize,
+  explorerStale,
+} from "../../scripts/build-explorer.js";
+import { readCorsConfig } from "../../src/config.js";
+import { createApp } from "../../src/server/app.js";
+import { loadExamplesIfEmpty } from "../../src/server/examples.js";
+import { EXPLORER_CSP, serveExplorer } from "../../src/server/explorer.js";
+import { captureLogger, gql, listen } from "../support/app.js";
+import { chromiumAvailable, launchChromium } from "../support/chromium.js";
+import { driverCases, type TestDatabase } from "../support/databases.js";
+
+const available = chromiumAvailable("the graph explorer's browser test");
+const OUT = resolve(import.meta.dirname, "../../test-results/explorer");
+const ROOT = "acme-platform/api-designer";
+const PATH_TO = "acme-platform/docs-writer";
+const KINDS = ["HANDOFF", "PEER", "MENTION"];
+
+interface ApiGraph {
+  nodes: { agent: { ref: string; name: string } }[];
+  edges: { id: string; from: { ref?: string }; to: { ref?: string } }[];
+}
+
+describe.runIf(available)("the graph explorer in a browser", () => {
+  let t: TestDatabase;
+  let app: ReturnType<typeof createApp>;
+  let server: Awaited<ReturnType<typeof listen>>;
+  let browser: Browser;
+  let page: Page;
+  const requests: string[] = [];
+  const problems: string[] = [];
+  let step = 0;
+
+  async function shot(name: string): Promise<void> {
+    step++;
+    await page.screenshot({ path: `${OUT}/${String(step).padStart(2, "0")}-${name}.png` });
+  }
+
+  /** The status line's numbers once the graph is drawn and its layout has stopped. */
+  async function settled(): Promise<Record<string, string>> {
+    const status = page.locator("#status");
+    await expect.poll(async () => status.getAttribute("data-state"), { timeout: 30_000 }).toBe("ready");
+    return (await status.evaluate((el: any) => ({ ...el.dataset }))) as Record<string, string>;
+  }
+
+  async function clickNode(ref: string): Promise<void> {
+    const at = (await page.evaluate(`window.agentryExplorer.positionOf(${JSON.stringify(ref)})`)) as {
+      x: number;
+      y: number;
+    } | null;
+    expect(at, `${ref} is drawn`).not.toBeNull();
+    const box = (await page.locator("#graph").boundingBox())!;
+    // Sigma picks the node under the pointer as it moves: hover first, then click.
+    await page.mouse.move(box.x + at!.x, box.y + at!.y);
+    await expect.poll(() => page.evaluate("window.agentryExplorer.hovered()")).toBe(ref);
+    await page.mouse.down();
+    await page.mouse.up();
+  }
+
+  async function apiGraph(roots: string[], depth: number): Promise<ApiGraph> {
+    const r = await gql<{ agentGraph: ApiGraph }>(
+      app,
+      `query ($roots: [String!]!, $depth: Int!, $kinds: [CollaborationKind!]) {
+        agentGraph(roots: $roots, depth: $depth, kinds: $kinds) {
+          ... on AgentGraph { nodes { agent { ref name } } edges { id from { ... on Agent { ref } } to { ... on Agent { ref } } } }
+        }
+      }`,
+      { roots, depth, kinds: KINDS },
+    );
+    expect(r.body.errors).toBeUndefined();
+    return r.body.data!.agentGraph;
+  }
+
+  beforeAll(async () => {
+    mkdirSync(OUT, { recursive: true });
+    if (explorerStale()) await buildExplorer();
+    const [pglite] = await driverCases();
+    t = await pglite!.open();
+    await loadExamplesIfEmpty(t.database);
+    app = createApp({ database: t.database, logger: captureLogger() });
+    server = await listen(app);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.on("request", (r) => requests.push(r.url()));
+    page.on("console", (m) => {
+      if (m.type() === "error" || /Content Security Policy/i.test(m.text())) problems.push(m.text());
+    });
+    page.on("pageerror", (e) => problems.push(e.message));
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await t?.cleanup();
+  });
+
+  it("searches, draws the graph the API answers, shows evidence, highlights a path, restores it on reload", async () => {
+    await page.goto(`${server.url}/explore`);
+    await expect.poll(() => page.locator("#empty").isVisible()).toBe(true);
+    await shot("empty");
+
+    // "/" focuses the search; results come as one types.
+    await page.keyboard.press("/");
+    await page.keyboard.type("api-designer");
+    const option = page.locator(`#results [role=option][data-ref="${ROOT}"]`);
+    await option.waitFor({ timeout: 20_000 });
+    await shot("search");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => new URL(page.url()).searchParams.get("roots")).toBe(ROOT);
+
+    // The graph: as many agents and collaborations as agentGraph answers for the same question.
+    const expected = await apiGraph([ROOT], 2);
+    const drawn = await settled();
+    expect(Number(drawn.nodes)).toBe(expected.nodes.length);
+    const agentEdges = expected.edges.filter((e) => e.from.ref && e.to.ref);
+    expect(Number(drawn.collaborations)).toBe(agentEdges.length);
+    expect(Number(drawn.links)).toBeGreaterThan(0);
+    expect(Number(drawn.links)).toBeLessThanOrEqual(agentEdges.length);
+    await expect.poll(() => page.locator("#status").innerText()).toContain(`${expected.nodes.length} agents`);
+    await shot("graph");
+
+    // A click on a node shows its details and the file line of each of its edges.
+    const target = "acme-platform/backend-engineer";
+    await clickNode(target);
+    await expect
+      .poll(() => page.getByTestId("details-title").innerText(), { timeout: 20_000 })
+      .toBe("backend-engineer");
+    const detail = await gql<{ agent: any }>(
+      app,
+      `{ agent(ref: "${target}") { ... on Agent { collaborators { evidence { line text } statedBy { path } } dependents { evidence { line } statedBy { path } } } } }`,
+    );
+    const lines = [...detail.body.data!.agent.collaborators, ...detail.body.data!.agent.dependents].map(
+      (c: any) => `${c.statedBy.path}:${c.evidence.line}`,
+    );
+    expect(lines.length).toBeGreaterThan(0);
+    const shown = await page.getByTestId("evidence").locator(".where").allInnerTexts();
+    expect(shown.sort()).toEqual(lines.sort());
+    expect(await page.getByTestId("evidence").first().innerText()).toContain(
+      detail.body.data!.agent.collaborators[0].evidence.text.trim().slice(0, 30),
+    );
+    await shot("details");
+
+    // A path: from the root to an agent two hops away, highlighted on the graph.
+    await clickNode(ROOT);
+    await expect.poll(() => page.getByTestId("details-title").innerText()).toBe("api-designer");
+    await page.getByRole("button", { name: "Path from here" }).click();
+    await clickNode("acme-platform/release-captain");
+    await expect.poll(() => page.getByTestId("details-title").innerText()).toBe("release-captain");
+    await page.getByRole("button", { name: "Path to here" }).click();
+    const path = await gql<{ collaborationPath: any }>(
+      app,
+      `{ collaborationPath(from: "${ROOT}", to: "acme-platform/release-captain", kinds: [HANDOFF, PEER, MENTION], maxDepth: 4) { ... on CollaborationPath { length agents { name } } } }`,
+    );
+    const onPath = path.body.data!.collaborationPath;
+    const summary = page.getByTestId("path-summary");
+    await summary.waitFor({ timeout: 20_000 });
+    expect(await summary.innerText()).toContain(onPath.agents.map((a: any) => a.name).join(" → "));
+    await expect
+      .poll(async () => (await settled()).pathNodes, { timeout: 20_000 })
+      .toBe(String(onPath.agents.length));
+    expect((await settled()).pathLinks).toBe(String(onPath.length));
+    await shot("path");
+
+    // The URL holds all of it: a reload shows the same graph, selection and path.
+    const url = page.url();
+    expect(new URL(url).searchParams.get("from")).toBe(ROOT);
+    await page.reload();
+    const again = await settled();
+    expect(again.nodes).toBe(drawn.nodes);
+    await expect.poll(async () => (await settled()).pathNodes).toBe(String(onPath.agents.length));
+    await expect.poll(() => summary.innerText()).toContain(onPath.agents.map((a: any) => a.name).join(" → "));
+
+    // Problems: the catalog's unresolved references, each shown at its file and line.
+    await page.getByRole("button", { name: "Problems" }).click();
+    const unresolved = await gql<{ unresolvedReferences: any }>(
+      app,
+      "{ unresolvedReferences(first: 50) { totalCount nodes { agent { path } evidence { line text } } } }",
+    );
+    const count = unresolved.body.data!.unresolvedReferences.totalCount;
+    await expect
+      .poll(() => page.getByTestId("unresolved-count").innerText(), { timeout: 20_000 })
+      .toContain(`(${count})`);
+    const first = unresolved.body.data!.unresolvedReferences.nodes.find((n: any) => n.evidence);
+    await page.locator(".problems .evidence").first().click();
+    const dialog = page.locator("dialog.source-dialog");
+    await expect
+      .poll(() => dialog.locator("h2").innerText())
+      .toBe(`${first.agent.path}:${first.evidence.line}`);
+    expect(await dialog.locator(".line.hit").innerText()).toContain(first.evidence.text.trim());
+    await shot("problems");
+    await page.keyboard.press("Escape");
+
+    // Escape clears the selection and the path; "/" then Escape leaves the search empty.
+    await page.getByRole("button", { name: "Details" }).click();
+    await page.locator("#graph").click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press("Escape");
+    await expect.poll(() => new URL(page.url()).searchParams.get("from")).toBeNull();
+
+    // Nothing left the server's origin: no CDN, no font, no tracker (the layout's worker is a
+    // blob: URL of this origin).
+    const foreign = requests.filter(
+      (u) => !u.startsWith(`${server.url}/`) && !u.startsWith(`blob:${server.url}/`),
+    );
+    expect(foreign).toEqual([]);
+    expect(requests.some((u) => u.startsWith(`${server.url}/graphql`))).toBe(true);
+    expect(problems).toEqual([]);
+  });
+
+  it("compares two variants side by side", async () => {
+    await page.goto(`${server.url}/explore?roots=${ROOT}&sel=${ROOT}`);
+    const variant = "community-agents/api-designer";
+    await page.getByRole("button", { name: `Compare with ${variant}` }).click({ timeout: 20_000 });
+    const table = page.locator("table.compare");
+    await table.waitFor({ timeout: 20_000 });
+    const heads = await table.locator("thead th").allInnerTexts();
+    expect(heads.slice(1)).toEqual([ROOT, variant]);
+    // The model row differs (opus here, another model there), and is marked so.
+    const answer = await gql<{ a: any; b: any }>(
+      app,
+      `{ a: agent(ref: "${ROOT}") { ... on Agent { model { raw } } } b: agent(ref: "${variant}") { ... on Agent { model { raw } } } }`,
+    );
+    const model = table.locator("tr", { has: page.locator("th", { hasText: /^Model$/ }) });
+    expect(await model.innerText()).toContain(answer.body.data!.a.model.raw);
+    expect(await model.getAttribute("class")).toBe(
+      answer.body.data!.a.model.raw === answer.body.data!.b.model.raw ? "same" : "differs",
+    );
+    expect(new URL(page.url()).searchParams.get("compare")).toBe(`${ROOT},${variant}`);
+    await shot("compare");
+    // The screenshot the README shows: the graph at depth 2 with a path highlighted.
+    await page.goto(
+      `${server.url}/explore?roots=${ROOT}&sel=acme-platform/backend-engineer&from=${ROOT}&to=${PATH_TO}&tab=path`,
+    );
+    await settled();
+    await expect.poll(async () => Number((await settled()).pathNodes)).toBeGreaterThan(1);
+    await shot("readme");
+    if (process.env.AGENTRY_UPDATE_SCREENSHOTS)
+      await page.screenshot({ path: resolve(import.meta.dirname, "../../docs/explorer.png") });
+    expect(problems).toEqual([]);
+  });
+
+  it("serves the page compressed, cached and under its own content security policy", async () => {
+    const page1 = await fetch(`${server.url}/explore`, { headers: { "accept-encoding": "br, gzip" } });
+    expect(page1.status).toBe(200);
+    expect(page1.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(page1.headers.get("content-encoding")).toBe("br");
+    expect(page1.headers.get("cache-control")).toBe("no-cache");
+    expect(page1.headers.get("content-security-policy")).toBe(EXPLORER_CSP);
+    expect(page1.headers.get("x-content-type-options")).toBe("nosniff");
+    const html = await page1.text();
+    const etag = page1.headers.get("etag")!;
+    expect(etag).toMatch(/^"/);
+    const revalidated = await fetch(`${server.url}/explore/`, {
+      headers: { "accept-encoding": "br", "if-none-match": etag },
+    });
+    expect(revalidated.status).toBe(304);
+    const script = /src="(\/explore\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const gz = await fetch(`${server.url}${script}`, { headers: { "accept-encoding": "gzip" } });
+    expect(gz.headers.get("content-encoding")).toBe("gzip");
+    expect(gz.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    expect(gz.headers.get("vary")).toContain("Accept-Encoding");
+    const plain = await fetch(`${server.url}${script}`, { headers: { "accept-encoding": "identity" } });
+    expect(plain.headers.get("content-encoding")).toBeNull();
+    expect((await plain.text()).length).toBeGreaterThan(1000);
+    for (const missing of ["/explore/assets/nothing.js", "/explore/../package.json", "/explore/%2e%2e/x"])
+      expect((await fetch(`${server.url}${missing}`)).status).toBe(404);
+    // Without a build, a 503 that says how to make one.
+    const unbuilt = await serveExplorer(
+      new Request("http://agentry.test/explore"),
+      "id",
+      readCorsConfig({}),
+      resolve(OUT, "no-build-here"),
+    );
+    expect(unbuilt.status).toBe(503);
+    expect(await unbuilt.text()).toContain("npm run build:explorer");
+    // CI reads the size from here as well as from `npm run check:explorer`.
+    const size = explorerSize();
+    console.log(describeSize(size));
+    expect(size.gzipBytes).toBeLessThanOrEqual(EXPLORER_BUDGET_GZIP);
+  });
+});
