@@ -62,7 +62,7 @@ export async function buildExplorer(): Promise<ExplorerSize> {
   const { build } = await import("vite");
   await build({ configFile: resolve(ROOT, "explorer/vite.config.ts"), logLevel: "warn" });
   // Wrangler uploads dist/assets/; the precompressed copies are for the Node server only.
-  writeFileSync(resolve(ROOT, "dist/assets/.assetsignore"), "explore/**/*.br\nexplore/**/*.gz\n");
+  writeFileSync(resolve(ROOT, "dist/assets/.assetsignore"), "*.br\n*.gz\n");
   return explorerSize();
 }
 

@@ -19,6 +19,7 @@ import {
   readHttpConfig,
 } from "./config.js";
 import { type App, consoleLogger, createApp } from "./server/app.js";
+import { explorerAssetResponse, isExplorerPath } from "./server/explorer.js";
 import { decorate, requestIdOf } from "./server/http-headers.js";
 import { createRateLimitBackend } from "./server/rate-limit.js";
 export interface Env {
@@ -157,6 +158,9 @@ export default {
     ctx?: { waitUntil(promise: Promise<unknown>): void },
   ): Promise<Response> {
     const url = new URL(request.url);
+    // The graph explorer (/explore), from static assets with its own CSP (server/explorer.ts).
+    if (env.ASSETS && isExplorerPath(url.pathname))
+      return explorerAssetResponse(request, env.ASSETS, corsOf(env));
     // GraphiQL for browsers on GET /graphql, from static assets (its scripts are inline).
     if (
       request.method === "GET" &&

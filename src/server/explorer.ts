@@ -4,7 +4,7 @@
 // Worker from its static assets (src/worker.ts). Either way the answer gets the app's common
 // headers (request id, CORS, nosniff…) and the page's own content security policy.
 import type { CorsConfig } from "../config.js";
-import { decorate } from "./http-headers.js";
+import { decorate, requestIdOf } from "./http-headers.js";
 
 /** /explore, /explore/ and what is under it. */
 export function isExplorerPath(pathname: string): boolean {
@@ -53,6 +53,30 @@ export function finishExplorerResponse(
     out.headers.set("cache-control", explorerCacheControl(path));
   }
   return out;
+}
+
+/**
+ * /explore on the Worker: its static assets (wrangler.toml [assets], dist/assets/). They serve
+ * explore/index.html at /explore/ (html_handling), with an ETag, and answer If-None-Match.
+ */
+export async function explorerAssetResponse(
+  request: Request,
+  assets: { fetch(request: Request): Promise<Response> },
+  cors: CorsConfig,
+): Promise<Response> {
+  const requestId = requestIdOf(request);
+  if (request.method !== "GET" && request.method !== "HEAD")
+    return finishExplorerResponse(
+      request,
+      new Response("only GET and HEAD\n", { status: 405, headers: { allow: "GET, HEAD" } }),
+      requestId,
+      cors,
+    );
+  const url = new URL(request.url);
+  const path =
+    url.pathname === "/explore" || url.pathname === "/explore/index.html" ? "/explore/" : url.pathname;
+  const asset = await assets.fetch(new Request(new URL(path, url), request));
+  return finishExplorerResponse(request, asset, requestId, cors);
 }
 
 const TYPES: Record<string, string> = {
