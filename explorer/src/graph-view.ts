@@ -122,10 +122,18 @@ export class GraphView {
         hideEdgesOnMove: false,
       },
     });
-    this.sigma.on("clickNode", ({ node }) => this.events.onClickNode(node));
+    // Sigma counts any two clicks within its double-click delay as a double click, wherever
+    // they land: two quick clicks on two nodes select the second, only two on one node expand it.
+    let lastClicked: string | null = null;
+    this.sigma.on("clickNode", ({ node }) => {
+      lastClicked = node;
+      this.events.onClickNode(node);
+    });
     this.sigma.on("doubleClickNode", (e) => {
       e.preventSigmaDefault();
-      this.events.onDoubleClickNode(e.node);
+      if (e.node === lastClicked) this.events.onDoubleClickNode(e.node);
+      else this.events.onClickNode(e.node);
+      lastClicked = e.node;
     });
     this.sigma.on("clickStage", () => this.events.onClickStage());
     this.sigma.on("enterNode", ({ node }) => {

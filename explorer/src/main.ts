@@ -4,10 +4,11 @@
 import { ApiError, run, setToken } from "./api.js";
 import { byId, fill, h } from "./dom.js";
 import type { CollaborationKind } from "./gql/graphql.js";
+import { fetchGraph } from "./graph-data.js";
 import { GraphView } from "./graph-view.js";
-import { GraphModel, mergeEdges } from "./model.js";
+import { GraphModel } from "./model.js";
 import { createPanels, type Panels } from "./panels.js";
-import { AgentGraph, Generations, SearchAgents } from "./queries.js";
+import { Generations, SearchAgents } from "./queries.js";
 import { formatState, KINDS, MAX_ROOTS, parseState, TABS, type Tab, type ViewState } from "./state.js";
 
 const POLL_MS = 10_000;
@@ -113,35 +114,13 @@ async function loadGraph(options: { quiet?: boolean } = {}): Promise<void> {
     ];
     const extra = state.expanded.filter((r) => !state.roots.includes(r));
     if (extra.length) asks.push({ roots: extra, depth: 1, root: false });
-    const answers = await Promise.all(
-      asks.map((a) => run(AgentGraph, { roots: a.roots, depth: a.depth, kinds: state.kinds })),
-    );
+    const parts = await Promise.all(asks.map((a) => fetchGraph(a.roots, a.depth, state.kinds, a.root)));
     if (seq !== graphSeq) return;
-    answers.forEach((answer, i) => {
-      const g = answer.agentGraph;
-      if (g.__typename !== "AgentGraph") throw new ApiError(g.message, g.__typename);
-      const ask = asks[i]!;
-      if (ask.root) next.truncated = g.truncated;
-      for (const n of g.nodes) {
-        next.addNode({
-          id: n.agent.id,
-          kind: "agent",
-          label: n.agent.name,
-          ref: n.agent.ref,
-          source: n.agent.source.name,
-          depth: ask.root ? n.depth : null,
-          root: ask.root && n.depth === 0,
-          hidden: 0,
-          candidates: [],
-        });
-      }
-      const edges = g.edges.flatMap((e) =>
-        e.from.__typename === "Agent" && e.to.__typename === "Agent"
-          ? [{ id: e.id, kind: e.kind, from: e.from.id, to: e.to.id }]
-          : [],
-      );
-      for (const l of mergeEdges(edges)) next.addLink(l);
+    parts.forEach((part, i) => {
+      if (asks[i]!.root) next.truncated = part.truncated;
+      for (const n of part.nodes) next.addNode(n);
     });
+    for (const part of parts) for (const l of part.links) next.addLink(l);
     // A path's agents stay drawn, with the links between them.
     panels.addPathTo(next);
     model = next;

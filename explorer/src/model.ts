@@ -40,10 +40,11 @@ export class GraphModel {
       this.nodes.set(node.id, node);
       return;
     }
-    // The nearest depth and the root flag win; a later answer knows the hidden count better.
+    // The nearest depth and the root flag win. Each answer counts the neighbours it left out;
+    // the union leaves out at most the fewest of them.
     known.root ||= node.root;
     if (node.depth !== null && (known.depth === null || node.depth < known.depth)) known.depth = node.depth;
-    known.hidden = node.hidden;
+    known.hidden = Math.min(known.hidden, node.hidden);
     known.ref ??= node.ref;
     known.source ??= node.source;
   }

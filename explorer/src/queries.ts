@@ -21,8 +21,54 @@ export const SearchAgents = graphql(`
   }
 `);
 
+/**
+ * The graph as drawn: node ids, open ends (names no agent has, groups) and links merged per
+ * pair of ends, each node with its count of adjacent agents left out (the "+N" badge).
+ */
 export const AgentGraph = graphql(`
   query ExplorerGraph($roots: [String!]!, $depth: Int!, $kinds: [CollaborationKind!]) {
+    agentGraph(roots: $roots, depth: $depth, kinds: $kinds) {
+      __typename
+      ... on AgentGraph {
+        truncated
+        nodeBudget
+        nodes {
+          id
+          depth
+          hiddenNeighbours
+          agent {
+            ref
+            name
+            source {
+              name
+            }
+          }
+        }
+        openEnds {
+          id
+          kind
+          name
+          candidates
+        }
+        links(merge: true) {
+          id
+          from
+          to
+          kinds
+          count
+          directed
+        }
+      }
+      ... on AgentryError {
+        message
+      }
+    }
+  }
+`);
+
+/** The same from a server older than `links` and `openEnds`: edges between agents only. */
+export const AgentGraphEdges = graphql(`
+  query ExplorerGraphEdges($roots: [String!]!, $depth: Int!, $kinds: [CollaborationKind!]) {
     agentGraph(roots: $roots, depth: $depth, kinds: $kinds) {
       __typename
       ... on AgentGraph {
