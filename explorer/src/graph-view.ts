@@ -261,7 +261,11 @@ export class GraphView {
       if (onPath) color = COLORS.path;
       if (id === this.selected) color = COLORS.selected;
       if (dimmed) color = COLORS.dim;
-      const size = (n.root ? 11 : n.kind === "agent" ? 6 : 5) + Math.min(6, Math.sqrt(degree(id)));
+      // Smaller discs as the graph grows, so that 500 agents still leave room for their links.
+      const base = g.order > 200 ? 3 : g.order > 60 ? 4.5 : 6;
+      const size =
+        (n.root ? base + 6 : n.kind === "agent" ? base : base - 1) +
+        Math.min(base, Math.sqrt(degree(id)) / 1.5);
       const label = n.hidden > 0 ? `${n.label} +${n.hidden}` : n.label;
       const important = id === this.selected || id === this.hovered || onPath || n.root;
       g.mergeNodeAttributes(id, {
@@ -298,7 +302,9 @@ export class GraphView {
     if (dimmed) color = "#e5e7eb";
     const dashed = kind === "MENTION";
     this.graph.mergeEdgeAttributes(id, {
-      size: (onPath ? 4 : touchesFocus ? 2.5 : 1.5) + Math.min(2, (l.count - 1) * 0.5),
+      size:
+        (onPath ? 4 : touchesFocus ? 2.5 : this.graph.size > 600 ? 0.8 : 1.5) +
+        Math.min(2, (l.count - 1) * 0.5),
       color,
       plainColor: dashed ? "rgba(0,0,0,0)" : color,
       dashColor: color,

@@ -411,7 +411,13 @@ Object.assign(window, {
       return id ? (model.nodes.get(id)?.ref ?? id) : null;
     },
     nodes: () =>
-      [...model.nodes.values()].map((n) => ({ id: n.id, ref: n.ref, label: n.label, kind: n.kind })),
+      [...model.nodes.values()].map((n) => ({
+        id: n.id,
+        ref: n.ref,
+        label: n.label,
+        kind: n.kind,
+        hidden: n.hidden,
+      })),
   },
 });
 

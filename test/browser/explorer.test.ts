@@ -7,6 +7,7 @@ import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { agentName, syntheticCatalog } from "../../bench/synthetic.js";
 import {
   buildExplorer,
   describeSize,
@@ -14,6 +15,7 @@ import {
   explorerSize,
   explorerStale,
 } from "../../scripts/build-explorer.js";
+import { importFiles } from "../../src/catalog/import.js";
 import { readCorsConfig } from "../../src/config.js";
 import { createApp } from "../../src/server/app.js";
 import { loadExamplesIfEmpty } from "../../src/server/examples.js";
@@ -123,6 +125,8 @@ describe.runIf(available)("the graph explorer in a browser", () => {
     const option = page.locator(`#results [role=option][data-ref="${ROOT}"]`);
     await option.waitFor({ timeout: 20_000 });
     await shot("search");
+    // The exact name comes first; Enter opens it.
+    expect(await page.locator("#results [role=option]").first().getAttribute("data-ref")).toBe(ROOT);
     await page.keyboard.press("Enter");
     await expect.poll(() => new URL(page.url()).searchParams.get("roots")).toBe(ROOT);
 
@@ -261,6 +265,28 @@ describe.runIf(available)("the graph explorer in a browser", () => {
     expect(problems).toEqual([]);
   });
 
+  it("expands a node: its neighbourhood joins the graph", async () => {
+    await page.goto(`${server.url}/explore?roots=${ROOT}&depth=1`);
+    const before = await settled();
+    const first = await apiGraph([ROOT], 1);
+    expect(Number(before.nodes)).toBe(first.nodes.length);
+    // A node of the graph with agents next to it that are not drawn (its +N badge).
+    const plus = (await page.evaluate("window.agentryExplorer.nodes()")) as {
+      ref: string | null;
+      hidden: number;
+    }[];
+    const target = plus.find((n) => n.ref && n.ref !== ROOT && n.hidden > 0);
+    expect(target, "a node with a +N badge").toBeDefined();
+    await clickNode(target!.ref!);
+    await page.getByTestId("expand").click();
+    await expect.poll(() => new URL(page.url()).searchParams.get("expand")).toBe(target!.ref);
+    const second = await apiGraph([target!.ref!], 1);
+    const union = new Set([...first.nodes, ...second.nodes].map((n) => n.agent.ref));
+    await expect.poll(async () => Number((await settled()).nodes)).toBe(union.size);
+    await shot("expanded");
+    expect(problems).toEqual([]);
+  });
+
   it("serves the page compressed, cached and under its own content security policy", async () => {
     const page1 = await fetch(`${server.url}/explore`, { headers: { "accept-encoding": "br, gzip" } });
     expect(page1.status).toBe(200);
@@ -300,5 +326,68 @@ describe.runIf(available)("the graph explorer in a browser", () => {
     const size = explorerSize();
     console.log(describeSize(size));
     expect(size.gzipBytes).toBeLessThanOrEqual(EXPLORER_BUDGET_GZIP);
+  });
+});
+
+describe.runIf(available)("the graph explorer on the largest graph the API returns", () => {
+  let t: TestDatabase;
+  let app: ReturnType<typeof createApp>;
+  let server: Awaited<ReturnType<typeof listen>>;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    mkdirSync(OUT, { recursive: true });
+    if (explorerStale()) await buildExplorer();
+    const [pglite] = await driverCases();
+    t = await pglite!.open();
+    // 800 seeded agents with about six links each: a depth-3 graph hits the 500-node budget.
+    await importFiles(t.database, syntheticCatalog({ agents: 800 }), { source: "syn" });
+    app = createApp({ database: t.database, logger: captureLogger() });
+    server = await listen(app);
+    browser = await launchChromium();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await t?.cleanup();
+  });
+
+  it("draws 500 agents and their links with the layout in a worker, and the page still answers", async () => {
+    const root = `syn/${agentName(0)}`;
+    const api = await gql<{ agentGraph: any }>(
+      app,
+      `{ agentGraph(roots: ["${root}"], depth: 3) { ... on AgentGraph { truncated nodes { id } links(merge: true) { id } openEnds { id } } } }`,
+    );
+    const expected = api.body.data?.agentGraph;
+    expect(expected?.truncated).toBe(true);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const requests: string[] = [];
+    const errors: string[] = [];
+    page.on("request", (r) => requests.push(r.url()));
+    page.on("console", (m) => {
+      if (m.type() === "error") errors.push(m.text());
+    });
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(`${server.url}/explore?roots=${root}&depth=3`);
+    const status = page.locator("#status");
+    await expect
+      .poll(() => status.getAttribute("data-nodes"), { timeout: 30_000 })
+      .toBe(String(expected.nodes.length));
+    expect(await status.getAttribute("data-links")).toBe(String(expected.links.length));
+    expect(await status.innerText()).toContain("truncated");
+    // ForceAtlas2 runs in a web worker (a blob: URL of this origin), not on the page's thread:
+    // the search answers while the 500 nodes are laid out and drawn.
+    expect(requests.some((u) => u.startsWith(`blob:${server.url}/`))).toBe(true);
+    await page.locator("#search").fill(agentName(7));
+    await page.locator(`#results [role=option][data-ref="syn/${agentName(7)}"]`).waitFor({ timeout: 30_000 });
+    await page.keyboard.press("Escape");
+    await expect.poll(() => status.getAttribute("data-state"), { timeout: 60_000 }).toBe("ready");
+    await page.screenshot({ path: `${OUT}/largest-graph.png` });
+    expect(
+      requests.filter((u) => !u.startsWith(`${server.url}/`) && !u.startsWith(`blob:${server.url}/`)),
+    ).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
   });
 });
