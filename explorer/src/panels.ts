@@ -778,20 +778,70 @@ export function createPanels(root: HTMLElement, deps: PanelDeps): Panels {
       }
     },
     showOpenEnd(node) {
-      renderSeq++;
-      fill(
-        root,
-        h("h2", null, node.label),
+      const seq = ++renderSeq;
+      const intro = [
+        h("h2", { "data-testid": "details-title" }, node.label),
         h(
           "p",
           { class: "ref" },
           node.kind === "group"
-            ? "A group of agents named as a collaborator"
-            : "A name no agent of the source has",
+            ? "A group of agents named as a collaborator: not an agent, so it cannot be expanded."
+            : "A name no agent of the source has (yet).",
         ),
         node.candidates.length ? h("p", null, `It could mean: ${node.candidates.join(", ")}`) : null,
-        h("p", { class: "muted" }, "See the Problems panel for the line that names it."),
-      );
+      ];
+      fill(root, ...intro, h("p", { class: "muted loading" }, "Reading the lines that name it…"));
+      // The agents linked to it say where: their collaborations whose end is this name.
+      const model = deps.getModel();
+      const refs = [...model.links.values()]
+        .filter((l) => l.from === node.id || l.to === node.id)
+        .map((l) => model.nodes.get(l.from === node.id ? l.to : l.from)?.ref)
+        .filter((r): r is string => !!r);
+      void Promise.all([...new Set(refs)].map((r) => agent(r).catch(() => null))).then((agents) => {
+        if (seq !== renderSeq) return;
+        const lines = agents.flatMap((a) =>
+          a && typeof a !== "string"
+            ? [...a.collaborators, ...a.dependents].filter(
+                (c) =>
+                  (c.to.__typename === "UnresolvedAgent" && c.to.name === node.label) ||
+                  (c.from.__typename === "UnresolvedAgent" && c.from.name === node.label),
+              )
+            : [],
+        );
+        fill(
+          root,
+          ...intro,
+          h("h3", null, `Named by (${lines.length})`),
+          h(
+            "ul",
+            { class: "edges" },
+            lines.map((c) =>
+              h(
+                "li",
+                null,
+                h(
+                  "div",
+                  null,
+                  kindChip(c.kind),
+                  " in ",
+                  h("a", { href: "#", onclick: select(c.statedBy.ref) }, c.statedBy.ref),
+                ),
+                h(
+                  "button",
+                  {
+                    type: "button",
+                    class: "evidence",
+                    "data-testid": "evidence",
+                    onclick: () => dialog.open(c.statedBy.ref, c.statedBy.path, c.evidence.line),
+                  },
+                  h("code", { class: "where" }, `${c.statedBy.path}:${c.evidence.line}`),
+                  h("code", { class: "text" }, c.evidence.text.trim()),
+                ),
+              ),
+            ),
+          ),
+        );
+      });
     },
   };
 }

@@ -287,6 +287,33 @@ describe.runIf(available)("the graph explorer in a browser", () => {
     expect(problems).toEqual([]);
   });
 
+  it("draws an unresolved name as an open end, with the line that names it", async () => {
+    const reviewer = "acme-platform/security-reviewer";
+    await page.goto(`${server.url}/explore?roots=${reviewer}&depth=1`);
+    const drawn = await settled();
+    const expected = await apiGraph([reviewer], 1);
+    if (!expected.openEnds) return; // a server older than openEnds draws none
+    expect(Number(drawn.openEnds)).toBe(expected.openEnds.length);
+    const ends = ((await page.evaluate("window.agentryExplorer.nodes()")) as any[]).filter(
+      (n) => n.kind !== "agent",
+    );
+    expect(ends.length).toBeGreaterThan(0);
+    const unresolved = await gql<{ unresolvedReferences: any }>(
+      app,
+      `{ unresolvedReferences(first: 50) { nodes { kind name agent { ref path } evidence { line } } } }`,
+    );
+    const named = unresolved.body.data!.unresolvedReferences.nodes.find(
+      (n: any) => n.kind === "COLLABORATOR" && n.name === ends[0].label && n.agent.ref === reviewer,
+    );
+    await clickNode(ends[0].id);
+    await expect.poll(() => page.getByTestId("details-title").innerText()).toBe(ends[0].label);
+    await expect
+      .poll(() => page.getByTestId("evidence").locator(".where").allInnerTexts(), { timeout: 20_000 })
+      .toContain(`${named.agent.path}:${named.evidence.line}`);
+    await shot("open-end");
+    expect(problems).toEqual([]);
+  });
+
   it("serves the page compressed, cached and under its own content security policy", async () => {
     const page1 = await fetch(`${server.url}/explore`, { headers: { "accept-encoding": "br, gzip" } });
     expect(page1.status).toBe(200);
