@@ -29,7 +29,7 @@ export const COLORS = {
   group: "#9333ea",
   path: "#f59e0b",
   selected: "#e11d48",
-  dim: "#e2e8f0",
+  dim: "#cbd5e1",
 } as const;
 
 const SOURCE_COLORS = ["#475569", "#0e7490", "#7c3aed", "#b45309", "#be185d", "#4d7c0f", "#1d4ed8"];
@@ -93,6 +93,7 @@ export class GraphView {
           shape: { attribute: "shape", defaultValue: "circle" },
           label: { attribute: "label" },
           labelVisibility: { attribute: "labelVisibility", defaultValue: "auto" },
+          labelColor: { attribute: "labelColor", defaultValue: "#0f172a" },
           depth: (attrs, state) =>
             state.isHovered ? "topNodes" : ((attrs.layer as "nodes" | "topNodes") ?? "nodes"),
           zIndex: { attribute: "z", defaultValue: 0 },
@@ -249,7 +250,8 @@ export class GraphView {
       const n = model.nodes.get(id);
       if (!n) return;
       const onPath = hl?.nodes.has(id) ?? false;
-      const dimmed = (hl && !onPath) || (focus && id !== focus && !near.has(id) && !hl);
+      const dimmed =
+        id !== this.selected && ((hl && !onPath) || (focus && id !== focus && !near.has(id) && !hl));
       let color: string =
         n.kind === "unresolved"
           ? COLORS.unresolved
@@ -273,7 +275,8 @@ export class GraphView {
         color,
         shape: n.kind === "unresolved" ? "diamond" : n.kind === "group" ? "square" : "circle",
         label,
-        labelVisibility: important ? "visible" : dimmed ? "hidden" : "auto",
+        labelVisibility: important ? "visible" : "auto",
+        labelColor: dimmed ? "#94a3b8" : "#0f172a",
         layer: important ? "topNodes" : "nodes",
         z: important ? 2 : dimmed ? 0 : 1,
       });

@@ -255,7 +255,7 @@ describe.runIf(available)("the graph explorer in a browser", () => {
     await shot("compare");
     // The screenshot the README shows: the graph at depth 2 with a path highlighted.
     await page.goto(
-      `${server.url}/explore?roots=${ROOT}&sel=acme-platform/backend-engineer&from=${ROOT}&to=${PATH_TO}&tab=path`,
+      `${server.url}/explore?roots=${ROOT}&sel=acme-platform/incident-commander&from=${ROOT}&to=${PATH_TO}`,
     );
     await settled();
     await expect.poll(async () => Number((await settled()).pathNodes)).toBeGreaterThan(1);
