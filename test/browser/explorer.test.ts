@@ -314,6 +314,41 @@ describe.runIf(available)("the graph explorer in a browser", () => {
     expect(problems).toEqual([]);
   });
 
+  it("shows a published change without a reload (it polls the sources' generations)", async () => {
+    await page.goto(`${server.url}/explore?tab=problems`);
+    const count = page.getByTestId("unresolved-count");
+    const before = await gql<{ unresolvedReferences: { totalCount: number } }>(
+      app,
+      "{ unresolvedReferences(first: 1) { totalCount } }",
+    );
+    const n = before.body.data!.unresolvedReferences.totalCount;
+    await expect.poll(() => count.innerText(), { timeout: 20_000 }).toContain(`(${n})`);
+    // Another team publishes an agent that hands off to a name no agent has.
+    const text = [
+      "---",
+      "name: late-arrival",
+      "description: Published after the page was opened.",
+      "---",
+      "",
+      "### Downstream Deliverables (Provides Output To)",
+      "",
+      "- **ghost-reviewer** ← Whatever late-arrival writes",
+      "",
+    ].join("\n");
+    await importFiles(t.database, [{ path: "agents/late-arrival.md", text }], { source: "late-team" });
+    const after = await gql<{ unresolvedReferences: { totalCount: number } }>(
+      app,
+      "{ unresolvedReferences(first: 1) { totalCount } }",
+    );
+    expect(after.body.data!.unresolvedReferences.totalCount).toBe(n + 1);
+    // The page polls every 10 s while visible: the new count appears without a reload.
+    const loads: string[] = [];
+    page.on("load", () => loads.push(page.url()));
+    await expect.poll(() => count.innerText(), { timeout: 40_000 }).toContain(`(${n + 1})`);
+    expect(loads).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+
   it("serves the page compressed, cached and under its own content security policy", async () => {
     const page1 = await fetch(`${server.url}/explore`, { headers: { "accept-encoding": "br, gzip" } });
     expect(page1.status).toBe(200);
