@@ -316,7 +316,13 @@ export async function importFiles(
         const outcome = emptyReport(options.source);
         const wanted = k === 0 ? options.visibility : undefined;
         const written = await database.transaction(async (tx) => {
-          const batchWritten = await writeBatch(tx, options.source, batch, outcome, last ? keep : null);
+          const batchWritten = await writeBatch(
+            tx,
+            options.source,
+            batch,
+            outcome,
+            last && keep ? { keep } : null,
+          );
           if (wanted) {
             const change = await applyVisibility(tx, options.source, wanted.visibility, {
               actor: wanted.actor,
@@ -378,20 +384,30 @@ async function prepare(files: readonly ImportFile[]): Promise<Prepared[]> {
 export async function importInTransaction(
   tx: AgentryTx,
   files: readonly ImportFile[],
-  options: { source: string; prune?: boolean },
+  options: {
+    source: string;
+    prune?: boolean;
+    /** Paths of live files to soft-delete as well (publish's `delete`; not with `prune`). */
+    delete?: readonly string[] | undefined;
+  },
 ): Promise<ImportReport> {
   const report = emptyReport(options.source);
   const known = await storedState(tx, options.source);
   const entries = await prepare(files);
   const changed = (p: Prepared) => known.hashes.get(p.path) !== p.hash;
-  if (!options.prune && !entries.some(changed)) {
+  const named = (options.delete ?? []).filter((path) => known.hashes.has(path));
+  if (!options.prune && named.length === 0 && !entries.some(changed)) {
     report.unchanged.push(...entries.map((p) => p.path));
     report.generation = known.generation;
     report.conflicts = conflictsAfter(known, entries, []);
     return report;
   }
-  const keep = options.prune ? new Set(entries.map((p) => p.path)) : null;
-  const written = await writeBatch(tx, options.source, entries, report, keep);
+  const removal = options.prune
+    ? { keep: new Set(entries.map((p) => p.path)) }
+    : named.length > 0
+      ? { paths: named }
+      : null;
+  const written = await writeBatch(tx, options.source, entries, report, removal);
   await indexAgents(tx, written.agentIds);
   if (known.staleVectors) await indexStaleAgents(tx, written.sourceId);
   report.conflicts = conflictsAfter(known, entries, report.deleted);
@@ -484,7 +500,8 @@ async function writeBatch(
   sourceName: string,
   batch: readonly Prepared[],
   report: ImportReport,
-  prune: Set<string> | null,
+  /** What else to delete: every live file not in `keep` (a prune), or the paths of `paths`. */
+  removal: { keep: ReadonlySet<string> } | { paths: readonly string[] } | null,
 ): Promise<WrittenBatch> {
   // No JIT in an import's transaction: the edge insert's name matching (matchAgentName's
   // laterals) is estimated over jit_above_cost, and compiling it took 580-860 ms of a 700-1,050 ms
@@ -528,13 +545,18 @@ async function writeBatch(
     (old && old.deletedAt === null ? report.updated : report.created).push(p.path);
   }
 
-  const deletedPaths = prune
-    ? rowsOf<{ path: string }>(
-        await tx.execute(sql`
-          select path from files
-           where source_id = ${sourceId} and deleted_at is null and not (path = any(${pgArray([...prune])}::text[]))`),
-      ).map((r) => r.path)
-    : [];
+  const deletedPaths =
+    removal === null
+      ? []
+      : rowsOf<{ path: string }>(
+          await tx.execute(
+            "keep" in removal
+              ? sql`select path from files
+                     where source_id = ${sourceId} and deleted_at is null and not (path = any(${pgArray([...removal.keep])}::text[]))`
+              : sql`select path from files
+                     where source_id = ${sourceId} and deleted_at is null and path = any(${pgArray([...removal.paths])}::text[])`,
+          ),
+        ).map((r) => r.path);
   if (changed.length === 0 && deletedPaths.length === 0) {
     report.generation = source!.generation;
     return { sourceId, agentIds: [] };

@@ -16,10 +16,17 @@
 import { sql } from "drizzle-orm";
 import { rowsOf } from "./bulk.js";
 import type { AgentryTx, Database, Executor } from "./database.js";
-import { byteOrder, type ImportReport, importInTransaction } from "./import.js";
+import { byteOrder, type ImportReport } from "./import.js";
 import { withImportLock } from "./import-lock.js";
-import { ConflictError, type PublishFile, type PublishWriter, takeSourceLock, type Who } from "./publish.js";
-import { checkPublishFiles } from "./publish-limits.js";
+import {
+  ConflictError,
+  importAndDelete,
+  type PublishFile,
+  type PublishWriter,
+  takeSourceLock,
+  type Who,
+} from "./publish.js";
+import { checkDeletePaths, checkPublishFiles } from "./publish-limits.js";
 import { NotFoundError } from "./reads/errors.js";
 import { decodeCursor, encodeCursor } from "./reads/internal.js";
 import { type RevisionDiff, revisionDiffs } from "./reads/revisions.js";
@@ -75,6 +82,8 @@ export interface PlanOptions {
   stagingId?: string | null;
   prune?: boolean;
   ifGeneration?: number | null;
+  /** Paths the publish would delete by name (`publish`'s `delete`). */
+  delete?: readonly string[];
 }
 
 /** Thrown inside the transaction to roll it back, carrying the plan out. */
@@ -144,11 +153,11 @@ async function planInTransaction(tx: AgentryTx, options: PlanOptions, who: Who):
       ifGeneration,
     );
   const before = await snapshot(tx, options.source);
-  const report = await importInTransaction(
-    tx,
-    files.map((f) => ({ path: f.path, text: f.content })),
-    { source: options.source, prune: options.prune ?? false },
-  );
+  checkDeletePaths(options.delete ?? [], new Set(files.map((f) => f.path)));
+  const report = await importAndDelete(tx, options.source, files, {
+    prune: options.prune ?? false,
+    delete: options.delete,
+  });
   const after = await snapshot(tx, options.source);
 
   const added: PlannedAgent[] = [];

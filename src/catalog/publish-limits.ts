@@ -30,6 +30,11 @@ export const PUBLISH_LIMITS = {
   stagedFiles: 10_000,
   /** Bytes one staged publish may hold: 64 MiB, 16 times the corpus (3.95 MB). */
   stagedBytes: 64 * 1024 * 1024,
+  /**
+   * Paths one publish may delete by name (`delete`): as many as a staged publish holds. A body
+   * of 256 KiB holds about 2,000 paths of the corpus' length anyway.
+   */
+  deletesPerPublish: 10_000,
   /** Bytes of a path (UTF-8): the corpus' longest is 101. */
   pathBytes: 1_024,
   /** A staged publish not committed within this long of its last request is deleted. */
@@ -54,6 +59,8 @@ export type PublishRule =
   | "PATH_CONTROL_CHARACTER"
   | "PATH_NOT_A_DEFINITION"
   | "PATH_DUPLICATE"
+  | "DELETES_PER_PUBLISH"
+  | "DELETE_AND_PUBLISH"
   | "NOT_UTF8";
 
 /** A publish refused before any work: which rule, which file (by its index and path), which limit. */
@@ -207,4 +214,42 @@ export function checkPublishFiles(files: readonly PublishFile[]): number {
       total,
     );
   return total;
+}
+
+/**
+ * Checks the paths a publish deletes by name (`delete`), after its files: the count, each path
+ * against the path rules, and that no path is both sent and deleted.
+ */
+export function checkDeletePaths(paths: readonly string[], sent: ReadonlySet<string>): void {
+  if (paths.length > PUBLISH_LIMITS.deletesPerPublish)
+    throw new PublishRefusedError(
+      "DELETES_PER_PUBLISH",
+      `${paths.length} paths to delete, at most ${PUBLISH_LIMITS.deletesPerPublish}: use \`prune\` (or deleteSource) for more`,
+      null,
+      null,
+      PUBLISH_LIMITS.deletesPerPublish,
+      paths.length,
+    );
+  paths.forEach((path, index) => {
+    const shown = printablePath(path);
+    const problem = pathProblem(path);
+    if (problem)
+      throw new PublishRefusedError(
+        problem.rule,
+        `delete.${index} "${shown}": ${problem.message}`,
+        shown,
+        index,
+        null,
+        null,
+      );
+    if (sent.has(path))
+      throw new PublishRefusedError(
+        "DELETE_AND_PUBLISH",
+        `delete.${index} "${shown}": the path is also among the files published: send it, or delete it`,
+        shown,
+        index,
+        null,
+        null,
+      );
+  });
 }

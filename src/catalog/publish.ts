@@ -27,6 +27,7 @@ import {
 } from "./import.js";
 import { withImportLock } from "./import-lock.js";
 import {
+  checkDeletePaths,
   checkPublishFiles,
   PUBLISH_LIMITS,
   type PublishFile,
@@ -159,20 +160,39 @@ function countsOf(report: ImportReport): Record<string, number> {
   };
 }
 
+/**
+ * importInTransaction with the soft-deletion of the live files `delete` names (what `prune`
+ * does, by name: a push that removes one file of 500 sends that path, not the 500 files), in
+ * the same step: one generation, one resolution pass. The same for a publish and its plan.
+ */
+export function importAndDelete(
+  tx: AgentryTx,
+  source: string,
+  files: readonly PublishFile[],
+  options: { prune: boolean; delete?: readonly string[] | undefined },
+): Promise<ImportReport> {
+  return importInTransaction(
+    tx,
+    files.map((f) => ({ path: f.path, text: f.content })),
+    { source, prune: options.prune, delete: options.delete },
+  );
+}
+
 /** The import of `files` in the open transaction, its conditions checked, its event written. */
 async function commitFiles(
   tx: AgentryTx,
   source: string,
   files: readonly PublishFile[],
-  options: { prune: boolean; ifGeneration: number | null; visibility?: Visibility | undefined },
+  options: {
+    prune: boolean;
+    ifGeneration: number | null;
+    visibility?: Visibility | undefined;
+    delete?: readonly string[] | undefined;
+  },
   who: Who,
 ): Promise<ImportReport> {
   checkGeneration(source, await sourceState(tx, source), options.ifGeneration);
-  const report = await importInTransaction(
-    tx,
-    files.map((f) => ({ path: f.path, text: f.content })),
-    { source, prune: options.prune },
-  );
+  const report = await importAndDelete(tx, source, files, options);
   // In the import's transaction: a new private source is never visible, not even for an instant.
   if (options.visibility) {
     const change = await applyVisibility(tx, source, options.visibility, who);
@@ -197,6 +217,8 @@ export interface PublishOptions {
   ifGeneration?: number | null;
   /** Sets the source's visibility in the same transaction (absent: kept; public for a new source). */
   visibility?: Visibility | undefined;
+  /** Paths of live files to soft-delete in the same transaction (see importAndDelete). */
+  delete?: readonly string[] | undefined;
 }
 
 /** A publish in one request: checked, then imported in one transaction. */
@@ -206,6 +228,7 @@ export async function publishFiles(
   who: Who,
 ): Promise<ImportReport> {
   checkPublishFiles(options.files);
+  checkDeletePaths(options.delete ?? [], new Set(options.files.map((f) => f.path)));
   return underSourceLock(writer, options.source, (tx) =>
     commitFiles(
       tx,
@@ -215,6 +238,7 @@ export async function publishFiles(
         prune: options.prune ?? false,
         ifGeneration: options.ifGeneration ?? null,
         visibility: options.visibility,
+        delete: options.delete,
       },
       who,
     ),
@@ -370,6 +394,7 @@ export async function commitPublish(
     prune?: boolean;
     ifGeneration?: number | null;
     visibility?: Visibility | undefined;
+    delete?: readonly string[] | undefined;
   },
   who: Who,
 ): Promise<ImportReport> {
@@ -380,13 +405,14 @@ export async function commitPublish(
       .from(t.publishStagedFiles)
       .where(eq(t.publishStagedFiles.stagingId, options.id))
       .orderBy(sql`${t.publishStagedFiles.path} collate "C"`);
+    checkDeletePaths(options.delete ?? [], new Set(files.map((f) => f.path)));
     const ifGeneration =
       options.ifGeneration ?? (row.ifGeneration === null ? null : Number(row.ifGeneration));
     const report = await commitFiles(
       tx,
       options.source,
       files,
-      { prune: options.prune ?? false, ifGeneration, visibility: options.visibility },
+      { prune: options.prune ?? false, ifGeneration, visibility: options.visibility, delete: options.delete },
       who,
     );
     await tx.delete(t.publishStagings).where(eq(t.publishStagings.id, options.id));

@@ -141,7 +141,7 @@ async function planOf(remote: Remote, dir: string, flags: PlanFlags): Promise<Pl
   const chunks = chunksOf(delta.send);
   const input: Record<string, unknown> = {
     source: flags.source,
-    prune: delta.prune,
+    delete: delta.delete,
     ifGeneration: state.generation,
   };
   if (chunks.length <= 1) input.files = asInput(chunks[0] ?? []);

@@ -108,7 +108,14 @@ export async function sendFiles(
   remote: Remote,
   source: string,
   files: readonly LocalFile[],
-  options: { prune: boolean; ifGeneration: number | null; json: boolean; visibility?: "public" | "private" },
+  options: {
+    prune: boolean;
+    ifGeneration: number | null;
+    json: boolean;
+    visibility?: "public" | "private";
+    /** Paths to delete by name with the publish (a push's --prune). */
+    delete?: readonly string[];
+  },
 ): Promise<PushReport> {
   // The GraphQL enum's values; absent: the source keeps its visibility.
   const visibility = options.visibility ? { visibility: options.visibility.toUpperCase() } : {};
@@ -122,6 +129,7 @@ export async function sendFiles(
           files: asInput(chunks[0] ?? []),
           prune: options.prune,
           ifGeneration: options.ifGeneration,
+          delete: options.delete ?? [],
           ...visibility,
         },
       });
@@ -154,6 +162,7 @@ export async function sendFiles(
         stagingId: id,
         prune: options.prune,
         ifGeneration: options.ifGeneration,
+        delete: options.delete ?? [],
         ...visibility,
       },
     });
@@ -186,7 +195,7 @@ export async function pushCommand(dir: string, flags: PushFlags, io: Output): Pr
     const delta = deltaOf(local, state, flags.prune ?? false);
     let report: PushReport;
     // Nothing to send and no visibility to set: no request at all.
-    if (delta.send.length === 0 && flags.visibility === undefined) {
+    if (delta.send.length === 0 && delta.delete.length === 0 && flags.visibility === undefined) {
       report = {
         source: flags.source,
         generation: state.generation,
@@ -201,7 +210,8 @@ export async function pushCommand(dir: string, flags: PushFlags, io: Output): Pr
       try {
         report = {
           ...(await sendFiles(remote, flags.source, delta.send, {
-            prune: delta.prune,
+            prune: false,
+            delete: delta.delete,
             ifGeneration: expected,
             json: flags.json ?? false,
             ...(flags.visibility ? { visibility: flags.visibility } : {}),

@@ -321,20 +321,19 @@ export async function remoteState(
 
 export interface Delta {
   generation: number;
-  /** What to send: the changed files, or every file when a prune must delete something. */
+  /** What to send: the files whose hash the server does not hold. */
   send: LocalFile[];
-  /** Whether the publish prunes (only when something is gone and everything is sent). */
-  prune: boolean;
-  /** Local files the server already holds with the same hash (not sent, unless pruning). */
+  /** With --prune, the paths the server holds that the folder does not: deleted by name. */
+  delete: string[];
+  /** Local files the server already holds with the same hash (not sent). */
   unchanged: string[];
   /** Paths the server holds that the folder does not. */
   gone: string[];
 }
 
 /**
- * What a push sends. The server's prune deletes every live file a publish does not include,
- * so a push that must delete something sends every file (the unchanged ones cost the server a
- * hash each); otherwise only the files whose hash differs.
+ * What a push sends: the files whose hash differs, and with --prune the paths to delete by
+ * name (`delete`), so a push that removes one file of 500 sends one path, not 500 files.
  */
 export function deltaOf(
   local: readonly LocalFile[],
@@ -345,14 +344,7 @@ export function deltaOf(
   const gone = [...state.hashes.keys()].filter((p) => !paths.has(p)).sort();
   const changed = local.filter((f) => state.hashes.get(f.path) !== f.hash);
   const unchanged = local.filter((f) => state.hashes.get(f.path) === f.hash).map((f) => f.path);
-  const pruning = prune && gone.length > 0;
-  return {
-    generation: state.generation,
-    send: pruning ? [...local] : changed,
-    prune: pruning,
-    unchanged,
-    gone,
-  };
+  return { generation: state.generation, send: changed, delete: prune ? gone : [], unchanged, gone };
 }
 
 /** A request's JSON must fit the server's default body limit (256 KiB) with room to spare. */

@@ -86,7 +86,8 @@ const AuditEventRef = builder.objectRef<AuditEvent>("AuditEvent").implement({
     }),
     target: t.exposeString("target", {
       nullable: true,
-      description: "What else the change names: for key-create and key-revoke, the key as `<id> <name>`; for visibility, `public -> private` or `private -> public`.",
+      description:
+        "What else the change names: for key-create and key-revoke, the key as `<id> <name>`; for visibility, `public -> private` or `private -> public`.",
     }),
     requestId: t.exposeString("requestId", {
       nullable: true,

@@ -1,9 +1,13 @@
 // Collaboration edges and their two ends. An end is either an Agent of the catalog or an
 // UnresolvedAgent (a name no agent has yet, possibly with candidates): a union, so a frontend
 // can draw the two differently.
+import { encodeGlobalID } from "@pothos/plugin-relay";
+import DataLoader from "dataloader";
+import { type OpenEndKey, openEndIdentity, openEndsOf } from "../catalog/reads/graph.js";
 import { COLLABORATION_KINDS, type CollaborationEdge } from "../catalog/reads/index.js";
 import { AgentRef, knownAgent, loadAgent } from "./agent.js";
 import { builder } from "./builder.js";
+import type { GraphQLContext } from "./context.js";
 import { EvidenceRef } from "./facts.js";
 
 export const CollaborationKindEnum = builder.enumType("CollaborationKind", {
@@ -20,10 +24,42 @@ export const CollaborationKindEnum = builder.enumType("CollaborationKind", {
 
 export const KINDS_DESCRIPTION = `Only these kinds (default: all of ${COLLABORATION_KINDS.join(", ")}).`;
 
+/**
+ * An edge as agentGraph returns it: an edge to an open end carries that end's id, so that its
+ * `UnresolvedAgent.id` needs no statement.
+ */
+export type GraphEdge = CollaborationEdge & { openEndIds?: { from?: string; to?: string } };
+
 export interface UnresolvedAgent {
   kind: "unresolved";
   name: string;
   candidates: string[];
+  /** The edge this is a side of, and which side (as the edge is shown). */
+  edge: GraphEdge;
+  side: "from" | "to";
+}
+
+/**
+ * The id of an end that is not an agent (a name no agent has, a group): from its source, kind
+ * and name, so the same in every graph and request. Not a global id `node(id:)` takes.
+ */
+export function openEndId(end: OpenEndKey): string {
+  return encodeGlobalID("AgentGraphOpenEnd", openEndIdentity(end));
+}
+
+const openEndLoaders = new WeakMap<
+  GraphQLContext,
+  DataLoader<number, Awaited<ReturnType<typeof openEndsOf>>[number]>
+>();
+
+/** The open ends of edges by edge id, one statement per batch. */
+function openEndLoader(ctx: GraphQLContext) {
+  let loader = openEndLoaders.get(ctx);
+  if (!loader) {
+    loader = new DataLoader((ids: readonly number[]) => openEndsOf(ctx.db, ctx.view, ids));
+    openEndLoaders.set(ctx, loader);
+  }
+  return loader;
 }
 
 const UnresolvedAgentRef = builder.objectRef<UnresolvedAgent>("UnresolvedAgent").implement({
@@ -31,6 +67,19 @@ const UnresolvedAgentRef = builder.objectRef<UnresolvedAgent>("UnresolvedAgent")
     "A name no agent of the source has (yet). It resolves by itself when such an agent is imported.",
   isTypeOf: (v) => (v as UnresolvedAgent).kind === "unresolved",
   fields: (t) => ({
+    id: t.id({
+      description:
+        "A stable id from the stating agent's source, the kind (a name or a group) and the name: the same as the `AgentGraphOpenEnd.id` of this end in any `agentGraph`, and the same for every edge that names it. Not a global id: `node(id:)` does not take it.",
+      resolve: async (u, _args, ctx) => {
+        const known = u.edge.openEndIds?.[u.side];
+        if (known) return known;
+        // As stored: a peer shown from its other side has its sides swapped.
+        const side = u.edge.reversed ? (u.side === "from" ? "to" : "from") : u.side;
+        const end = (await openEndLoader(ctx).load(u.edge.id))?.[side];
+        if (!end) throw new Error(`edge ${u.edge.id} has no unresolved ${side} side`);
+        return openEndId(end);
+      },
+    }),
     name: t.exposeString("name", { description: "The name as written, in kebab-case." }),
     candidates: t.exposeStringList("candidates", {
       description: "Refs an ambiguous name could mean (several plugins have an agent by that name).",
@@ -73,12 +122,12 @@ export const CollaborationRef = builder.objectRef<CollaborationEdge>("Collaborat
     from: t.field({
       type: CollaborationEndRef,
       description: "For a handoff, the agent that provides the work.",
-      resolve: (e, _args, ctx) => end(ctx, e.fromAgentId, e.fromName, e),
+      resolve: (e, _args, ctx) => end(ctx, e.fromAgentId, e.fromName, e, "from"),
     }),
     to: t.field({
       type: CollaborationEndRef,
       description: "For a handoff, the agent that receives the work.",
-      resolve: (e, _args, ctx) => end(ctx, e.toAgentId, e.toName, e),
+      resolve: (e, _args, ctx) => end(ctx, e.toAgentId, e.toName, e, "to"),
     }),
     statedBy: t.field({
       type: AgentRef,
@@ -105,10 +154,16 @@ export const CollaborationRef = builder.objectRef<CollaborationEdge>("Collaborat
       description: "The line of `statedBy`'s file that states the edge.",
       resolve: (e) => e.evidence,
     }),
+    directed: t.boolean({
+      description:
+        "Whether the edge points from `from` to `to`: true for handoffs and mentions, false for peers (which have no direction).",
+      resolve: (e) => e.kind !== "peer",
+    }),
   }),
 });
 
-function end(ctx: Parameters<typeof loadAgent>[0], id: number | null, name: string, e: CollaborationEdge) {
+function end(ctx: GraphQLContext, id: number | null, name: string, e: GraphEdge, side: "from" | "to") {
   if (id !== null) return knownAgent(ctx, id) ?? loadAgent(ctx, id);
-  return { kind: "unresolved" as const, name, candidates: e.candidates };
+  const unresolved: UnresolvedAgent = { kind: "unresolved", name, candidates: e.candidates, edge: e, side };
+  return unresolved;
 }

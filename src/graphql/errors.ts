@@ -138,6 +138,8 @@ builder.objectType(SourceBusyError, {
 
 const PUBLISH_RULES: Record<PublishRule, string> = {
   FILES_PER_REQUEST: "More files in one request than a request may carry (100): stage them over several.",
+  DELETES_PER_PUBLISH: "More paths in `delete` than one publish may name (10,000): use `prune`.",
+  DELETE_AND_PUBLISH: "A path both sent in `files` and named in `delete`.",
   FILE_BYTES: "A file larger than a file may be (131,072 bytes of UTF-8).",
   REQUEST_BYTES:
     "More content in one request than a request may carry (196,608 bytes): stage it over several.",

@@ -1,11 +1,14 @@
 // The graph root fields, agentGraph (a neighbourhood ready for a graph view) and
 // collaborationPath (the shortest chain of edges between two agents): arguments validated with
 // zod, limits enforced, typed errors returned as union members, as in queries.ts.
+import { encodeGlobalID } from "@pothos/plugin-relay";
 import type { GraphQLResolveInfo } from "graphql";
 import { z } from "zod";
 import { batchedCatalogGeneration } from "../catalog/reads/generation.js";
+import type { OpenEnd } from "../catalog/reads/graph.js";
 import {
   agentGraph,
+  COLLABORATION_KINDS,
   type CollaborationKind,
   collaborationPath,
   getAgentsByIds,
@@ -16,7 +19,13 @@ import {
 import { viewKey } from "../catalog/reads/visibility.js";
 import { AgentRef, knownAgent, loadAgent, rememberAgents } from "./agent.js";
 import { builder } from "./builder.js";
-import { CollaborationKindEnum, CollaborationRef, KINDS_DESCRIPTION } from "./collaboration.js";
+import {
+  CollaborationKindEnum,
+  CollaborationRef,
+  type GraphEdge,
+  KINDS_DESCRIPTION,
+  openEndId,
+} from "./collaboration.js";
 import type { GraphQLContext } from "./context.js";
 import { GRAPH_EDGES_PER_NODE, graphCost, pathCost } from "./costs.js";
 import { ERROR_TYPES } from "./errors.js";
@@ -26,17 +35,49 @@ import { ref } from "./queries.js";
 
 // agentGraph: nodes and edges ready for a graph view.
 
+// What the graph cache stores (JSON): everything the fields below answer from, so that a hit
+// answers every field of AgentGraph with no statement of its own.
+interface GraphNodeResult {
+  id: number;
+  depth: number;
+  /** Neighbours not in the graph. */
+  hidden: number;
+}
+
+interface OpenEndResult {
+  id: string;
+  kind: OpenEnd["kind"];
+  name: string;
+  candidates: string[];
+}
+
 interface GraphResult {
-  nodes: { id: number; depth: number }[];
-  edges: Awaited<ReturnType<typeof agentGraph>>["edges"];
+  nodes: GraphNodeResult[];
+  edges: GraphEdge[];
+  /** The edges between a node and an open end, with the open end's id on that side. */
+  openEdges: GraphEdge[];
+  openEnds: OpenEndResult[];
   truncated: boolean;
   nodeBudget: number;
 }
 
-const GraphNodeRef = builder.objectRef<{ id: number; depth: number }>("AgentGraphNode").implement({
+/** An agent's global id, as `Agent.id` writes it. */
+const agentId = (id: number) => encodeGlobalID("Agent", id);
+
+const GraphNodeRef = builder.objectRef<GraphNodeResult>("AgentGraphNode").implement({
   description: "An agent of the graph and its distance from the roots.",
   fields: (t) => ({
+    id: t.id({
+      description:
+        "The agent's global id, the same as `agent { id }`: what `AgentGraphLink.from` and `.to` name.",
+      resolve: (n) => agentId(n.id),
+    }),
     depth: t.exposeInt("depth", { description: "Hops from the nearest root (0 for a root)." }),
+    hiddenNeighbours: t.int({
+      description:
+        "How many distinct agents one edge from this one (over the kinds and direction asked) are not in the graph, left out by `depth` or the node budget: for a “+N” badge, 0 when all are in. Names no agent has and groups are not counted: they are in `openEnds`.",
+      resolve: (n) => n.hidden,
+    }),
     agent: t.field({
       type: AgentRef,
       description: "The agent.",
@@ -55,7 +96,11 @@ async function withAgents(
   graph: GraphResult,
   info: GraphQLResolveInfo,
 ): Promise<GraphResult> {
-  if (selects(info, ["nodes"], ["agent"]) || selects(info, ["edges"], ["from", "to"]))
+  if (
+    selects(info, ["nodes"], ["agent"]) ||
+    selects(info, ["edges"], ["from", "to"]) ||
+    selects(info, ["links"], ["collaborations"], ["from", "to"])
+  )
     rememberAgents(
       ctx,
       await getAgentsByIds(
@@ -69,6 +114,146 @@ async function withAgents(
 
 /** The nodes agentGraph's cost expects for one root at the default depth (2). */
 const DEFAULT_GRAPH_NODES = graphCost(1, 2).multiplier;
+
+/**
+ * AgentGraph.openEnds per node, for its cost: the example catalog has 0.5 (depth 2 from
+ * api-designer), 1,700 synthetic agents at depth 4 have none; one per node is generous.
+ */
+const GRAPH_OPEN_ENDS_PER_NODE = 1;
+
+const OpenEndKindEnum = builder.enumType("AgentGraphOpenEndKind", {
+  description: "What an end of the graph that is not an agent is.",
+  values: {
+    UNRESOLVED: {
+      value: "unresolved",
+      description: "A name no agent of the source has (yet), as `UnresolvedAgent`.",
+    },
+    GROUP: {
+      value: "group",
+      description: "A group of agents (“All Agents”, “Product Team”): never an agent.",
+    },
+  } as const,
+});
+
+const OpenEndRef = builder.objectRef<OpenEndResult>("AgentGraphOpenEnd").implement({
+  description:
+    "An end of the graph's edges that is not an agent: a name no agent has, or a group. Drawn as a node a view cannot expand.",
+  fields: (t) => ({
+    id: t.exposeID("id", {
+      description:
+        "A stable id from the stating source, the kind and the name: the same end has the same id in every graph and request, and its edges' `UnresolvedAgent.id` is this id. Not a global id: `node(id:)` does not take it.",
+    }),
+    kind: t.field({
+      type: OpenEndKindEnum,
+      description: "A name no agent has, or a group.",
+      resolve: (e) => e.kind,
+    }),
+    name: t.exposeString("name", {
+      description: "The name as written, e.g. `Product Team` or `ghost-writer`.",
+    }),
+    candidates: t.exposeStringList("candidates", {
+      description:
+        "Refs an ambiguous name could mean (several plugins have an agent by that name); empty for a group.",
+    }),
+  }),
+});
+
+interface GraphLink {
+  id: string;
+  from: string;
+  to: string;
+  kinds: CollaborationKind[];
+  count: number;
+  directed: boolean;
+  collaborations: GraphEdge[];
+}
+
+const LinkRef = builder.objectRef<GraphLink>("AgentGraphLink").implement({
+  description:
+    "An edge to draw: one collaboration, or with `links(merge: true)` every collaboration between two ends. Its ends are node ids (`AgentGraphNode.id`) or open-end ids (`AgentGraphOpenEnd.id`).",
+  fields: (t) => ({
+    id: t.exposeID("id", {
+      description: "Stable for the same edge (unmerged) or the same pair of ends (merged); not a global id.",
+    }),
+    from: t.exposeID("from", {
+      description:
+        "The end the link leaves: a node's id or an open end's id. For a link that is not `directed`, just one of the two.",
+    }),
+    to: t.exposeID("to", { description: "The end the link reaches: a node's id or an open end's id." }),
+    kinds: t.field({
+      type: [CollaborationKindEnum],
+      description: "The distinct kinds of its collaborations, in the order HANDOFF, PEER, MENTION.",
+      // At most the three kinds (a router would assume 10).
+      complexity: { field: 1, multiplier: 3 },
+      resolve: (l) => l.kinds,
+    }),
+    count: t.exposeInt("count", { description: "How many collaborations it stands for (1 unmerged)." }),
+    directed: t.exposeBoolean("directed", {
+      description:
+        "True when every collaboration of it points from `from` to `to` (handoffs and mentions); false for a peer, or a merged link whose edges point both ways or include a peer.",
+    }),
+    collaborations: t.field({
+      type: [CollaborationRef],
+      description: "The collaborations it stands for, by id: their evidence, statedBy, summary.",
+      // Across the links they are the graph's edges, once each: one per link on average.
+      complexity: { field: 0, multiplier: 1 },
+      listSize: { assumedSize: 1 },
+      resolve: (l) => l.collaborations,
+    }),
+  }),
+});
+
+const KIND_ORDER = new Map(COLLABORATION_KINDS.map((k, i) => [k, i]));
+
+/** An edge's end as a link names it: a node's global id, or its open end's id. */
+function endOf(e: GraphEdge, side: "from" | "to"): string {
+  const id = side === "from" ? e.fromAgentId : e.toAgentId;
+  if (id !== null) return agentId(id);
+  const open = e.openEndIds?.[side];
+  if (!open) throw new Error(`edge ${e.id} has no ${side} end in the graph`);
+  return open;
+}
+
+/** The graph's links: one per edge, or with `merge` one per unordered pair of ends. */
+function linksOf(g: GraphResult, merge: boolean): GraphLink[] {
+  const all = [...g.edges, ...g.openEdges].sort((a, b) => a.id - b.id);
+  if (!merge)
+    return all.map((e) => ({
+      id: encodeGlobalID("AgentGraphLink", String(e.id)),
+      from: endOf(e, "from"),
+      to: endOf(e, "to"),
+      kinds: [e.kind],
+      count: 1,
+      directed: e.kind !== "peer",
+      collaborations: [e],
+    }));
+  const byPair = new Map<string, GraphLink>();
+  for (const e of all) {
+    const from = endOf(e, "from");
+    const to = endOf(e, "to");
+    const pair = JSON.stringify(from < to ? [from, to] : [to, from]);
+    const link = byPair.get(pair);
+    if (!link) {
+      // Drawn the way its first edge (by id) points.
+      byPair.set(pair, {
+        id: encodeGlobalID("AgentGraphLink", pair),
+        from,
+        to,
+        kinds: [e.kind],
+        count: 1,
+        directed: e.kind !== "peer",
+        collaborations: [e],
+      });
+      continue;
+    }
+    link.count++;
+    link.collaborations.push(e);
+    if (!link.kinds.includes(e.kind))
+      link.kinds = [...link.kinds, e.kind].sort((a, b) => KIND_ORDER.get(a)! - KIND_ORDER.get(b)!);
+    if (e.kind === "peer" || from !== link.from || to !== link.to) link.directed = false;
+  }
+  return [...byPair.values()];
+}
 
 const AgentGraphRef = builder.objectRef<GraphResult>("AgentGraph").implement({
   description: "The agents within `depth` hops of the roots and every edge among them.",
@@ -86,10 +271,34 @@ const AgentGraphRef = builder.objectRef<GraphResult>("AgentGraph").implement({
     edges: t.field({
       type: [CollaborationRef],
       description:
-        "Every edge of the kinds asked for between two agents of `nodes`, whichever way it points, by id. Edges to names no agent has are left out.",
+        "Every edge of the kinds asked for between two agents of `nodes`, whichever way it points, by id. Edges to names no agent has are left out: `links` has them too, to the ends in `openEnds`.",
       complexity: { field: 0, multiplier: GRAPH_EDGES_PER_NODE },
       listSize: { assumedSize: DEFAULT_GRAPH_NODES * GRAPH_EDGES_PER_NODE },
       resolve: (g) => g.edges,
+    }),
+    openEnds: t.field({
+      type: [OpenEndRef],
+      description:
+        "The ends of handoffs and peers stated by the graph's agents that are not agents (names no agent has, groups), each once, by name. Their edges follow the direction asked, as nodes do; mentions of unknown names are not edges.",
+      complexity: { field: 0, multiplier: GRAPH_OPEN_ENDS_PER_NODE },
+      listSize: { assumedSize: DEFAULT_GRAPH_NODES * GRAPH_OPEN_ENDS_PER_NODE },
+      resolve: (g) => g.openEnds,
+    }),
+    links: t.field({
+      type: [LinkRef],
+      description:
+        "The edges to draw: every edge of `edges`, and the handoffs and peers between a node and an open end, ordered by their first collaboration's id. One link per collaboration, or with `merge: true` one per unordered pair of ends.",
+      args: {
+        merge: t.arg.boolean({
+          required: false,
+          defaultValue: false,
+          description:
+            "One link per unordered pair of ends (its kinds, count and collaborations are those of every edge between them); false when omitted: one link per edge.",
+        }),
+      },
+      complexity: { field: 0, multiplier: GRAPH_EDGES_PER_NODE },
+      listSize: { assumedSize: DEFAULT_GRAPH_NODES * GRAPH_EDGES_PER_NODE },
+      resolve: (g, args) => linksOf(g, args.merge ?? false),
     }),
     truncated: t.exposeBoolean("truncated", {
       description: "More agents were reachable than the node budget allowed; the nearest were kept.",
@@ -155,6 +364,10 @@ builder.queryField("agentGraph", (t) =>
         nodeBudget: LIMITS.graphNodeBudget,
         // Two callers with different views never share a cached graph.
         view: viewKey(ctx.view),
+        // What a cached value holds: graphs cached before hidden neighbours and open ends were.
+        shape: 2,
+        // Counted only when selected (a step more from every node): a value holds them or not.
+        hidden: selects(info, ["nodes"], ["hiddenNeighbours"]),
       };
       const compute = async (): Promise<GraphResult> => {
         const roots = await getAgentsByRefs(ctx.db, ctx.view, params.roots);
@@ -166,10 +379,19 @@ builder.queryField("agentGraph", (t) =>
           ...(params.kinds ? { kinds: params.kinds } : {}),
           direction: params.direction,
           nodeBudget: params.nodeBudget,
+          hiddenNeighbours: params.hidden,
         });
+        const openEnds = graph.openEnds.map((e) => ({
+          id: openEndId(e),
+          kind: e.kind,
+          name: e.name,
+          candidates: e.candidates,
+        }));
         return {
-          nodes: graph.nodes,
+          nodes: graph.nodes.map((n, i) => ({ ...n, hidden: graph.hiddenNeighbours[i] ?? 0 })),
           edges: graph.edges,
+          openEdges: graph.openEdges.map((o) => ({ ...o.edge, openEndIds: { [o.side]: openEndId(o.end) } })),
+          openEnds,
           truncated: graph.truncated,
           nodeBudget: params.nodeBudget,
         };

@@ -61,6 +61,10 @@ const PlanPublishInput = builder.inputType("PlanPublishInput", {
       defaultValue: false,
       description: "Plan `prune` too: the source's live files the publish does not include would be deleted.",
     }),
+    delete: t.stringList({
+      required: false,
+      description: "Plan the deletion of these paths too, as `publish`'s `delete`.",
+    }),
     ifGeneration: t.int({
       required: false,
       description:
@@ -190,6 +194,7 @@ builder.mutationField("planPublish", (t) =>
           stagingId: input.stagingId ?? null,
           prune: input.prune ?? false,
           ifGeneration: input.ifGeneration ?? null,
+          delete: input.delete ?? [],
         },
         who(ctx),
       ),

@@ -84,6 +84,11 @@ const PublishInput = builder.inputType("PublishInput", {
         "The source's generation the publish expects (`AgentrySource.generation`, or the last report's; 0 for a new source): checked inside the transaction, an AgentryConflictError with the current one when someone else published in between.",
       validate: generation,
     }),
+    delete: t.stringList({
+      required: false,
+      description:
+        "Paths of the source's live files to soft-delete in the same transaction (restorable, as `prune` deletes): a push that removes one file names it here instead of sending every file with `prune`. At most 10,000; the path rules of `files`; a path both here and in `files` is refused. Paths that hold no live file are ignored.",
+    }),
     visibility: t.field({
       type: SourceVisibilityEnum,
       required: false,
@@ -140,6 +145,11 @@ const CommitPublishInput = builder.inputType("CommitPublishInput", {
       required: false,
       description: "Overrides beginPublish's `ifGeneration`; checked inside the commit's transaction.",
       validate: generation,
+    }),
+    delete: t.stringList({
+      required: false,
+      description:
+        "Paths of the source's live files to soft-delete in the same transaction (restorable, as `prune` deletes): a push that removes one file names it here instead of sending every file with `prune`. At most 10,000; the path rules of `files`; a path both here and in `files` is refused. Paths that hold no live file are ignored.",
     }),
     visibility: t.field({
       type: SourceVisibilityEnum,
@@ -270,6 +280,7 @@ builder.mutationField("publish", (t) =>
           prune: input.prune ?? false,
           ifGeneration: input.ifGeneration ?? null,
           visibility: input.visibility ?? undefined,
+          delete: input.delete ?? [],
         },
         who(ctx),
       ),
@@ -341,6 +352,7 @@ builder.mutationField("commitPublish", (t) =>
           prune: input.prune ?? false,
           ifGeneration: input.ifGeneration ?? null,
           visibility: input.visibility ?? undefined,
+          delete: input.delete ?? [],
         },
         who(ctx),
       ),

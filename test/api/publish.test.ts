@@ -140,7 +140,14 @@ for (const c of cases) {
         ["other-publisher", ["publish:other"]],
         [
           "team-publisher",
-          ["publish:team", "publish:limits", "publish:gen", "publish:staged", "publish:audited"],
+          [
+            "publish:team",
+            "publish:limits",
+            "publish:gen",
+            "publish:staged",
+            "publish:audited",
+            "publish:deletes",
+          ],
         ],
         ["second-publisher", ["publish:team", "publish:gen", "publish:staged"]],
         ["root", ["admin"]],
@@ -339,6 +346,63 @@ for (const c of cases) {
       expect(r.body.data.publish).toMatchObject({ rule: "PATH_DOT_SEGMENT", index: 1 });
       expect(await count("select count(*) as n from files")).toBe(before);
       expect(await count("select count(*) as n from sources where name = 'other'")).toBe(0);
+    });
+
+    it("delete: names the live files to soft-delete in the publish's transaction; refused with the path rules, or when also sent", async () => {
+      const files = [
+        { path: "agents/keep.md", content: agent("keep") },
+        { path: "agents/drop.md", content: agent("drop") },
+      ];
+      const first = await publish("team-publisher", { source: "deletes", files });
+      expect(first.body.data.publish.__typename).toBe("PublishReport");
+      const events = await count("select count(*) as n from audit_events");
+      // One changed file and one path to delete; no prune, nothing else resent.
+      const second = await publish("team-publisher", {
+        source: "deletes",
+        files: [{ path: "agents/keep.md", content: agent("keep", "Changed.\n") }],
+        delete: ["agents/drop.md", "agents/never-there.md"],
+      });
+      expect(second.body.data.publish).toMatchObject({
+        __typename: "PublishReport",
+        updated: ["agents/keep.md"],
+        deleted: ["agents/drop.md"],
+        // One step for the change and the deletion together, as a prune.
+        generation: first.body.data.publish.generation + 1,
+      });
+      expect(await count("select count(*) as n from audit_events")).toBe(events + 1);
+      const gone = await gql<any>(app, `{ agent(ref: "deletes/drop") { __typename } }`);
+      expect(gone.body.data.agent.__typename).toBe("AgentryNotFoundError");
+      // Restorable, as every soft delete.
+      const restored = await gql<any>(
+        app,
+        `mutation { restoreAgent(ref: "deletes/drop") { __typename } }`,
+        {},
+        as("team-publisher"),
+      );
+      expect(restored.body.data.restoreAgent.__typename).toBe("AgentChange");
+      const refused = async (input: Record<string, unknown>) =>
+        (await publish("team-publisher", { source: "deletes", files: [], ...input })).body.data.publish;
+      expect(await refused({ delete: ["../etc/passwd.md"] })).toMatchObject({
+        __typename: "AgentryPublishRefusedError",
+        rule: "PATH_DOT_SEGMENT",
+        path: "../etc/passwd.md",
+        index: 0,
+      });
+      expect(
+        await refused({
+          files: [{ path: "agents/keep.md", content: agent("keep") }],
+          delete: ["agents/keep.md"],
+        }),
+      ).toMatchObject({ rule: "DELETE_AND_PUBLISH", path: "agents/keep.md", index: 0 });
+      expect(
+        await refused({ delete: Array.from({ length: 10_001 }, (_, i) => `agents/x${i}.md`) }),
+      ).toMatchObject({
+        rule: "DELETES_PER_PUBLISH",
+        limit: 10_000,
+        actual: 10_001,
+      });
+      // Nothing of the refused ones was stored, no event written.
+      expect(await count("select count(*) as n from audit_events")).toBe(events + 2);
     });
 
     it("ifGeneration: a publish after someone else's is refused with the current generation, inside the transaction", async () => {

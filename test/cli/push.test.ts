@@ -191,8 +191,14 @@ for (const c of cases) {
         "agentry: 1 file of the source is not in the folder (agents/docs-writer.md): --prune deletes them",
       );
       expect(await count("select count(*) as n from files where deleted_at is null")).toBe(4);
+      n = server.received.length;
       const pruned = await push(dir, ["--source", "team", "--token", token, "--prune", "--json"]);
       expect(pruned.code).toBe(0);
+      // The path to delete is named; no file is resent for it.
+      expect(since(n)).toEqual([
+        { operation: "PublishedFiles", files: 0 },
+        { operation: "Push", files: 0 },
+      ]);
       expect(JSON.parse(pruned.stdout)).toMatchObject({
         deleted: ["agents/docs-writer.md"],
         created: [],

@@ -30,6 +30,12 @@ export interface AgentGraphArgs {
   direction?: GraphDirection;
   /** At most this many nodes are returned, nearest first (then by id). */
   nodeBudget: number;
+  /**
+   * Count each node's neighbours left out (`hiddenNeighbours`; all 0 when false). True by
+   * default; it is one more step from every node, about half again the statement's time on a
+   * graph of 500 nodes, so the API asks for it only when the query selects it.
+   */
+  hiddenNeighbours?: boolean;
 }
 
 export interface GraphNode {
@@ -156,6 +162,27 @@ const STEP = (view: SourceView, frontier: SQL, forward: SQL, backward: SQL) => s
     join agents st on st.id = c.agent_id and st.deleted_at is null${shownSource(view, "st.source_id")}
     join agents nx on nx.id = c.from_agent_id and nx.deleted_at is null${shownSource(view, "nx.source_id")}`;
 
+// One more step from every kept agent, as STEP takes it, counting the distinct agents reached
+// that are not kept: each node's neighbours the graph leaves out. Written apart from STEP so
+// that the edges among kept agents (most of them) are dropped before the agents' liveness is
+// looked up, and the stating agent is looked up only when it is neither end (a file nearly
+// always states its own edges, and the node is live and shown): about half the time STEP over
+// the kept agents took (measured: 500 nodes, 3,000 synthetic agents).
+const HIDDEN = (view: SourceView, forward: SQL, backward: SQL) => sql`
+  select x.node, count(distinct x.next) as n
+    from (select c.from_agent_id as node, c.to_agent_id as next, c.agent_id as st
+            from unnest((select array_agg(k.id) from kept k)) as f(node)
+            join collaborations c on c.from_agent_id = f.node and c.to_agent_id is not null and c.kind = any(${forward}::text[])
+          union all
+          select c.to_agent_id, c.from_agent_id, c.agent_id
+            from unnest((select array_agg(k.id) from kept k)) as f(node)
+            join collaborations c on c.to_agent_id = f.node and c.from_agent_id is not null and c.kind = any(${backward}::text[])) x
+   where not exists (select 1 from kept k where k.id = x.next)
+     and exists (select 1 from agents nx where nx.id = x.next and nx.deleted_at is null${shownSource(view, "nx.source_id")})
+     and (x.st = x.node or x.st = x.next
+          or exists (select 1 from agents st where st.id = x.st and st.deleted_at is null${shownSource(view, "st.source_id")}))
+   group by x.node`;
+
 // Whether an agent is already in the walk; an anti-join on the unnested set, for the same reason.
 const UNSEEN = (id: SQL) => sql`not exists (select 1 from unnest(w.seen) as v(id) where v.id = ${id})`;
 
@@ -219,20 +246,23 @@ export async function agentGraph(db: Executor, view: SourceView, args: AgentGrap
                           join kept kt on kt.id = c.to_agent_id
                           join agents st on st.id = c.agent_id and st.deleted_at is null${shownSource(view, "st.source_id")}
                          where c.kind = any(${all}::text[])) c) as edges,
-               -- One more step from every kept agent, as the walk takes it: the neighbours left out.
-               (select coalesce(json_agg(json_build_object('id', h.node, 'n', h.n)), '[]'::json)
-                  from (select e.node, count(distinct e.next) as n
-                          from (${STEP(view, sql`(select array_agg(k.id) from kept k)`, forward, backward)}) e
-                         where not exists (select 1 from kept k where k.id = e.next)
-                         group by e.node) h) as hidden,
+               ${
+                 args.hiddenNeighbours === false
+                   ? sql`'[]'::json`
+                   : sql`(select coalesce(json_agg(json_build_object('id', h.node, 'n', h.n)), '[]'::json)
+                            from (${HIDDEN(view, forward, backward)}) h)`
+               } as hidden,
+               -- The edges the kept agents' files state, by collaborations_agent. Null sides are
+               -- tested with coalesce, which no index serves: by collaborations_to's null entries
+               -- the planner scanned every unresolved edge of the catalog.
                (select coalesce(json_agg(to_json(c) order by c.id), '[]'::json)
                   from (select ${EDGE_COLUMNS}, ${END_COLUMNS}
-                          from kept ks
+                          from unnest((select array_agg(k.id) from kept k)) as ks(id)
                           join collaborations c on c.agent_id = ks.id
                           join sources s on s.id = c.source_id
-                         where (c.to_agent_id is null and c.kind = any(${open.forward}::text[])
+                         where (coalesce(c.to_agent_id, 0) = 0 and c.kind = any(${open.forward}::text[])
                                 and exists (select 1 from kept k where k.id = c.from_agent_id))
-                            or (c.from_agent_id is null and c.kind = any(${open.backward}::text[])
+                            or (coalesce(c.from_agent_id, 0) = 0 and c.kind = any(${open.backward}::text[])
                                 and exists (select 1 from kept k where k.id = c.to_agent_id))) c) as open_edges`,
   );
   const nodes = row!.nodes.map((n) => ({ id: num(n.id), depth: num(n.depth) }));
