@@ -73,6 +73,13 @@ export class GraphView {
         edges: {
           paths: [pathLine()],
           extremities: [extremityArrow()],
+          // Per-edge values the layers read: declared here, bound to attributes in `styles`.
+          variables: {
+            plainColor: { type: "color", default: "#94a3b8" },
+            dashColor: { type: "color", default: "#94a3b8" },
+            dash: { type: "number", default: 0 },
+            gap: { type: "number", default: 0 },
+          },
           layers: [
             layerPlain({ color: { attribute: "plainColor" } }),
             layerDashed({
@@ -108,6 +115,10 @@ export class GraphView {
           size: { attribute: "size", defaultValue: 1 },
           color: { attribute: "color", defaultValue: COLORS.MENTION },
           head: { attribute: "head", defaultValue: "" },
+          plainColor: { attribute: "plainColor", defaultValue: COLORS.MENTION },
+          dashColor: { attribute: "dashColor", defaultValue: COLORS.MENTION },
+          dash: { attribute: "dash", defaultValue: 0 },
+          gap: { attribute: "gap", defaultValue: 0 },
           depth: { attribute: "layer", defaultValue: "edges" },
           zIndex: { attribute: "z", defaultValue: 0 },
         },
@@ -120,6 +131,8 @@ export class GraphView {
         stagePadding: 40,
         // Sizes in pixels whatever the graph's extent (v4's default scales them with positions).
         itemSizesReference: "screen",
+        // The camera frames labels too, so that no name is cut at the edge.
+        autoRescaleContent: "labels",
         hideEdgesOnMove: false,
       },
     });
@@ -187,6 +200,8 @@ export class GraphView {
       g.addDirectedEdgeWithKey(l.id, l.from, l.to, {});
     }
     this.restyle();
+    // Sigma keeps the thickness an edge had when it was added: re-read every item once.
+    this.sigma.refresh();
     if (fresh.length) this.runLayout();
   }
 
@@ -269,7 +284,7 @@ export class GraphView {
         (n.root ? base + 6 : n.kind === "agent" ? base : base - 1) +
         Math.min(base, Math.sqrt(degree(id)) / 1.5);
       const label = n.hidden > 0 ? `${n.label} +${n.hidden}` : n.label;
-      const important = id === this.selected || id === this.hovered || onPath || n.root;
+      const important = id === this.selected || id === this.hovered || onPath || n.root || n.kind !== "agent";
       g.mergeNodeAttributes(id, {
         size: id === this.selected ? size + 3 : size,
         color,
@@ -311,7 +326,7 @@ export class GraphView {
       color,
       plainColor: dashed ? "rgba(0,0,0,0)" : color,
       dashColor: color,
-      dash: dashed ? 5 : 0,
+      dash: dashed ? 6 : 0,
       gap: dashed ? 4 : 0,
       head: l.directed ? "arrow" : "",
       layer: onPath || touchesFocus ? "topEdges" : "edges",

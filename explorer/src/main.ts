@@ -127,6 +127,8 @@ async function loadGraph(options: { quiet?: boolean } = {}): Promise<void> {
     ensureView().show(model);
     clearError();
     applyHighlights();
+    // The details panel lists the drawn agents while none is selected.
+    if (state.tab === "details" && !state.selected) panels.render(state);
     setStatus();
   } catch (e) {
     if (seq !== graphSeq) return;

@@ -122,6 +122,7 @@ export function createPanels(root: HTMLElement, deps: PanelDeps): Panels {
           "Click a node to see its description, model, tools, skills, commands and the line of its file that states each edge.",
         ),
         h("p", { class: "muted" }, "Double-click a node to add its neighbourhood to the graph."),
+        inView(),
       );
       return;
     }
@@ -307,6 +308,33 @@ export function createPanels(root: HTMLElement, deps: PanelDeps): Panels {
             ),
           )
         : null,
+    );
+  }
+
+  /** The drawn agents as a list: the graph by keyboard, and a name found at a glance. */
+  function inView(): Node | null {
+    const agents = [...deps.getModel().nodes.values()]
+      .filter((n) => n.kind === "agent" && n.ref)
+      .sort((a, b) => a.label.localeCompare(b.label));
+    if (!agents.length) return null;
+    return h(
+      "section",
+      null,
+      h("h3", null, `In the graph (${agents.length})`),
+      h(
+        "ul",
+        { class: "in-view" },
+        agents.map((n) =>
+          h(
+            "li",
+            null,
+            h("a", { href: `?sel=${encodeURIComponent(n.ref!)}`, onclick: select(n.ref!) }, n.label),
+            n.root ? h("small", null, " root") : null,
+            n.hidden ? h("small", { title: "agents next to it not drawn" }, ` +${n.hidden}`) : null,
+            n.source ? h("small", { class: "muted" }, ` ${n.source}`) : null,
+          ),
+        ),
+      ),
     );
   }
 
