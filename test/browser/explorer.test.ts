@@ -314,6 +314,44 @@ describe.runIf(available)("the graph explorer in a browser", () => {
     expect(problems).toEqual([]);
   });
 
+  it("draws from edges on a server older than links and openEnds", async () => {
+    const old = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const refused: string[] = [];
+    // As such a server answers a query with a field it does not have.
+    await old.route("**/graphql", async (route) => {
+      const body = route.request().postDataJSON() as { query?: string } | null;
+      if (body?.query?.includes("links(merge: true)")) {
+        refused.push(body.query);
+        await route.fulfill({
+          status: 400,
+          contentType: "application/graphql-response+json",
+          body: JSON.stringify({
+            errors: [
+              {
+                message: 'Cannot query field "links" on type "AgentGraph".',
+                extensions: { code: "GRAPHQL_VALIDATION_FAILED" },
+              },
+            ],
+          }),
+        });
+      } else await route.continue();
+    });
+    const errors: string[] = [];
+    old.on("pageerror", (e) => errors.push(e.message));
+    await old.goto(`${server.url}/explore?roots=${ROOT}`);
+    const status = old.locator("#status");
+    const expected = await apiGraph([ROOT], 2);
+    const agentEdges = expected.edges.filter((e) => e.from.ref && e.to.ref);
+    await expect
+      .poll(() => status.getAttribute("data-nodes"), { timeout: 30_000 })
+      .toBe(String(expected.nodes.length));
+    await expect.poll(() => status.getAttribute("data-collaborations")).toBe(String(agentEdges.length));
+    expect(refused.length).toBe(1);
+    expect(await old.locator("#banner").isVisible()).toBe(false);
+    expect(errors).toEqual([]);
+    await old.close();
+  });
+
   it("shows a published change without a reload (it polls the sources' generations)", async () => {
     await page.goto(`${server.url}/explore?tab=problems`);
     const count = page.getByTestId("unresolved-count");
