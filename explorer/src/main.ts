@@ -13,6 +13,12 @@ import { formatState, KINDS, MAX_ROOTS, parseState, TABS, type Tab, type ViewSta
 
 const POLL_MS = 10_000;
 const SEARCH_DEBOUNCE_MS = 250;
+/**
+ * Answers by text until the catalog changes: a full-text page costs 45,000 of a caller's
+ * 500,000 points a minute (README, limits), so typing back over a word asks nothing again.
+ */
+const searches = new Map<string, Promise<Awaited<ReturnType<typeof runSearch>>>>();
+const runSearch = (text: string) => run(SearchAgents, { text, first: 10 });
 
 let state: ViewState = parseState(location.search);
 let model = new GraphModel();
@@ -240,7 +246,14 @@ async function search(text: string): Promise<void> {
   fill(results, h("div", { class: "muted" }, "Searching…"));
   results.hidden = false;
   try {
-    const data = await run(SearchAgents, { text: text.slice(0, 200), first: 10 });
+    const key = text.slice(0, 200);
+    let pending = searches.get(key);
+    if (!pending) {
+      pending = runSearch(key);
+      pending.catch(() => searches.delete(key));
+      searches.set(key, pending);
+    }
+    const data = await pending;
     if (seq !== searchSeq) return;
     const found = data.agents.nodes;
     active = found.length ? 0 : -1;
@@ -369,6 +382,7 @@ async function poll(): Promise<void> {
     const data = await run(Generations, {});
     const key = data.sources.nodes.map((s) => `${s.name}:${s.generation}`).join(",");
     if (generation !== null && key !== generation) {
+      searches.clear();
       await loadGraph({ quiet: true });
       panels.refresh(state);
     }
