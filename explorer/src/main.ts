@@ -8,7 +8,7 @@ import { fetchGraph } from "./graph-data.js";
 import { GraphView } from "./graph-view.js";
 import { GraphModel } from "./model.js";
 import { createPanels, type Panels } from "./panels.js";
-import { Generations, SearchAgents } from "./queries.js";
+import { Generations, RecentAgents, SearchAgents } from "./queries.js";
 import { formatState, KINDS, MAX_ROOTS, parseState, TABS, type Tab, type ViewState } from "./state.js";
 
 const POLL_MS = 10_000;
@@ -437,7 +437,41 @@ Object.assign(window, {
   },
 });
 
+/** With nothing opened yet: the agents changed last, one click from their graph. */
+async function startHints(): Promise<void> {
+  if (state.roots.length) return;
+  const hint = byId("start-hint");
+  try {
+    const data = await run(RecentAgents, {});
+    if (!data.agents.nodes.length) {
+      hint.textContent = "The catalog is empty: import a folder of agents (npx agentry import …).";
+      return;
+    }
+    fill(
+      hint,
+      `${data.agents.totalCount} agents in the catalog. Changed last: `,
+      data.agents.nodes.flatMap((a, i) => [
+        i ? ", " : "",
+        h(
+          "a",
+          {
+            href: `?roots=${encodeURIComponent(a.ref)}&sel=${encodeURIComponent(a.ref)}`,
+            onclick: ((e: Event) => {
+              e.preventDefault();
+              openAgent(a.ref);
+            }) as EventListener,
+          },
+          a.ref,
+        ),
+      ]),
+    );
+  } catch (e) {
+    showError(e, "Catalog");
+  }
+}
+
 syncControls();
 panels.render(state);
 void loadGraph();
 void poll();
+void startHints();

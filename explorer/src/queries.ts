@@ -429,6 +429,19 @@ export const ConflictFiles = graphql(`
   }
 `);
 
+/** The empty page's starting points: the agents changed last. */
+export const RecentAgents = graphql(`
+  query ExplorerRecent {
+    agents(first: 8, orderBy: UPDATED_AT) {
+      totalCount
+      nodes {
+        ref
+        name
+      }
+    }
+  }
+`);
+
 /** What the page polls: cheap, and it moves on every committed write. */
 export const Generations = graphql(`
   query ExplorerGenerations {

@@ -24,6 +24,7 @@ type Documents = {
     "\n  query ExplorerUnresolved($first: Int!, $after: String) {\n    unresolvedReferences(first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        endCursor\n        hasNextPage\n      }\n      nodes {\n        kind\n        name\n        candidates\n        agent {\n          ref\n          path\n        }\n        evidence {\n          line\n          text\n        }\n      }\n    }\n  }\n": typeof types.ExplorerUnresolvedDocument,
     "\n  query ExplorerConflicts($first: Int!, $after: String) {\n    nameConflicts(first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        endCursor\n        hasNextPage\n      }\n      nodes {\n        kind\n        name\n        namespace\n        answeredBy\n        paths\n        source {\n          name\n        }\n        agents {\n          ref\n          path\n        }\n      }\n    }\n  }\n": typeof types.ExplorerConflictsDocument,
     "\n  query ExplorerConflictFiles($ref: String!) {\n    agent(ref: $ref) {\n      __typename\n      ... on Agent {\n        ref\n        path\n        markdown\n        conflicts {\n          ref\n          path\n          markdown\n        }\n      }\n      ... on AgentryError {\n        message\n      }\n    }\n  }\n": typeof types.ExplorerConflictFilesDocument,
+    "\n  query ExplorerRecent {\n    agents(first: 8, orderBy: UPDATED_AT) {\n      totalCount\n      nodes {\n        ref\n        name\n      }\n    }\n  }\n": typeof types.ExplorerRecentDocument,
     "\n  query ExplorerGenerations {\n    sources(first: 100) {\n      nodes {\n        name\n        generation\n      }\n    }\n  }\n": typeof types.ExplorerGenerationsDocument,
 };
 const documents: Documents = {
@@ -37,6 +38,7 @@ const documents: Documents = {
     "\n  query ExplorerUnresolved($first: Int!, $after: String) {\n    unresolvedReferences(first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        endCursor\n        hasNextPage\n      }\n      nodes {\n        kind\n        name\n        candidates\n        agent {\n          ref\n          path\n        }\n        evidence {\n          line\n          text\n        }\n      }\n    }\n  }\n": types.ExplorerUnresolvedDocument,
     "\n  query ExplorerConflicts($first: Int!, $after: String) {\n    nameConflicts(first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        endCursor\n        hasNextPage\n      }\n      nodes {\n        kind\n        name\n        namespace\n        answeredBy\n        paths\n        source {\n          name\n        }\n        agents {\n          ref\n          path\n        }\n      }\n    }\n  }\n": types.ExplorerConflictsDocument,
     "\n  query ExplorerConflictFiles($ref: String!) {\n    agent(ref: $ref) {\n      __typename\n      ... on Agent {\n        ref\n        path\n        markdown\n        conflicts {\n          ref\n          path\n          markdown\n        }\n      }\n      ... on AgentryError {\n        message\n      }\n    }\n  }\n": types.ExplorerConflictFilesDocument,
+    "\n  query ExplorerRecent {\n    agents(first: 8, orderBy: UPDATED_AT) {\n      totalCount\n      nodes {\n        ref\n        name\n      }\n    }\n  }\n": types.ExplorerRecentDocument,
     "\n  query ExplorerGenerations {\n    sources(first: 100) {\n      nodes {\n        name\n        generation\n      }\n    }\n  }\n": types.ExplorerGenerationsDocument,
 };
 
@@ -94,6 +96,10 @@ export function graphql(source: "\n  query ExplorerConflicts($first: Int!, $afte
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ExplorerConflictFiles($ref: String!) {\n    agent(ref: $ref) {\n      __typename\n      ... on Agent {\n        ref\n        path\n        markdown\n        conflicts {\n          ref\n          path\n          markdown\n        }\n      }\n      ... on AgentryError {\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  query ExplorerConflictFiles($ref: String!) {\n    agent(ref: $ref) {\n      __typename\n      ... on Agent {\n        ref\n        path\n        markdown\n        conflicts {\n          ref\n          path\n          markdown\n        }\n      }\n      ... on AgentryError {\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ExplorerRecent {\n    agents(first: 8, orderBy: UPDATED_AT) {\n      totalCount\n      nodes {\n        ref\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  query ExplorerRecent {\n    agents(first: 8, orderBy: UPDATED_AT) {\n      totalCount\n      nodes {\n        ref\n        name\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
