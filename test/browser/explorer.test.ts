@@ -15,8 +15,9 @@ import {
   explorerSize,
   explorerStale,
 } from "../../scripts/build-explorer.js";
+import { createKey } from "../../src/auth/api-keys.js";
 import { importFiles } from "../../src/catalog/import.js";
-import { readCorsConfig } from "../../src/config.js";
+import { readAuthConfig, readCorsConfig } from "../../src/config.js";
 import { createApp } from "../../src/server/app.js";
 import { loadExamplesIfEmpty } from "../../src/server/examples.js";
 import { EXPLORER_CSP, serveExplorer } from "../../src/server/explorer.js";
@@ -350,6 +351,34 @@ describe.runIf(available)("the graph explorer in a browser", () => {
     expect(await old.locator("#banner").isVisible()).toBe(false);
     expect(errors).toEqual([]);
     await old.close();
+  });
+
+  it("asks for a token when the API answers only callers with one", async () => {
+    const locked = await listen(
+      createApp({
+        database: t.database,
+        logger: captureLogger(),
+        auth: readAuthConfig({ AGENTRY_READ_ACCESS: "token" }),
+      }),
+    );
+    const tab = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    try {
+      await tab.goto(`${locked.url}/explore`);
+      const banner = tab.locator("#banner");
+      await expect.poll(() => banner.innerText(), { timeout: 20_000 }).toContain("token");
+      // A read key pasted there is used for this tab's requests: the page then works.
+      const { token } = await createKey(t.database.db, { name: "explorer-test", scopes: ["read"] });
+      await banner.locator('input[type="password"]').fill(token);
+      await banner.getByRole("button", { name: "Use for this tab" }).click();
+      await tab.goto(`${locked.url}/explore?roots=${ROOT}`);
+      await expect
+        .poll(() => tab.locator("#status").getAttribute("data-nodes"), { timeout: 20_000 })
+        .toBe(String((await apiGraph([ROOT], 2)).nodes.length));
+      expect(await banner.isVisible()).toBe(false);
+    } finally {
+      await tab.close();
+      await locked.close();
+    }
   });
 
   it("shows a published change without a reload (it polls the sources' generations)", async () => {
