@@ -44,6 +44,7 @@ export interface GraphViewEvents {
   onDoubleClickNode(id: string): void;
   onClickStage(): void;
   onLayout(running: boolean): void;
+  onClickLink(id: string): void;
 }
 
 type NodeAttrs = Record<string, unknown> & { x: number; y: number };
@@ -55,6 +56,7 @@ export class GraphView {
   private layoutTimer: ReturnType<typeof setTimeout> | null = null;
   private selected: string | null = null;
   private hovered: string | null = null;
+  private hoveredLink: string | null = null;
   private highlight: Highlight | null = null;
   private readonly sources = new Map<string, string>();
   private model: GraphModel | null = null;
@@ -134,6 +136,8 @@ export class GraphView {
         // The camera frames labels too, so that no name is cut at the edge.
         autoRescaleContent: "labels",
         hideEdgesOnMove: false,
+        // A click on a link lists the lines that state it.
+        enableEdgeEvents: true,
       },
     });
     // Sigma counts any two clicks within its double-click delay as a double click, wherever
@@ -150,6 +154,13 @@ export class GraphView {
       lastClicked = e.node;
     });
     this.sigma.on("clickStage", () => this.events.onClickStage());
+    this.sigma.on("clickEdge", ({ edge }) => this.events.onClickLink(edge));
+    this.sigma.on("enterEdge", ({ edge }) => {
+      this.hoveredLink = edge;
+    });
+    this.sigma.on("leaveEdge", () => {
+      this.hoveredLink = null;
+    });
     this.sigma.on("enterNode", ({ node }) => {
       this.hovered = node;
       this.restyle();
@@ -213,6 +224,19 @@ export class GraphView {
   setHighlight(highlight: Highlight | null): void {
     this.highlight = highlight;
     this.restyle();
+  }
+
+  /** Where a point of a link is on the screen: `at` 0 is its source, 1 its target. */
+  pointOf(id: string, at: number): { x: number; y: number } | null {
+    if (!this.graph.hasEdge(id)) return null;
+    const a = this.positionOf(this.graph.source(id));
+    const b = this.positionOf(this.graph.target(id));
+    return a && b ? { x: a.x + (b.x - a.x) * at, y: a.y + (b.y - a.y) * at } : null;
+  }
+
+  /** The link under the pointer, if any. */
+  hoveredLinkId(): string | null {
+    return this.hoveredLink;
   }
 
   /** The node under the pointer, if any. */

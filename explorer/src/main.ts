@@ -152,6 +152,10 @@ function ensureView(): GraphView {
       onClickNode: (id) => selectNode(id),
       onDoubleClickNode: (id) => expandNode(id),
       onClickStage: () => commit({ selected: null }),
+      onClickLink: (id) => {
+        const link = model.links.get(id);
+        if (link) panels.showLink(link);
+      },
       onLayout: (running) => {
         layoutRunning = running;
         setStatus();
@@ -422,6 +426,9 @@ Object.assign(window, {
       const n = model.byRef(ref) ?? model.nodes.get(ref);
       return n && view ? view.positionOf(n.id) : null;
     },
+    pointOf: (id: string, at: number) => view?.pointOf(id, at) ?? null,
+    hoveredLink: () => view?.hoveredLinkId() ?? null,
+    links: () => [...model.links.values()].map((l) => ({ ...l })),
     hovered: () => {
       const id = view?.hoveredNode();
       return id ? (model.nodes.get(id)?.ref ?? id) : null;

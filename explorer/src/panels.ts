@@ -12,7 +12,7 @@ import type {
   ExplorerUnresolvedQuery,
 } from "./gql/graphql.js";
 import type { Highlight } from "./graph-view.js";
-import type { GNode, GraphModel } from "./model.js";
+import type { GLink, GNode, GraphModel } from "./model.js";
 import { mergeEdges } from "./model.js";
 import {
   AgentDetail,
@@ -52,6 +52,8 @@ export interface Panels {
   /** Adds the current path's agents and links to a model being built. */
   addPathTo(model: GraphModel): void;
   showOpenEnd(node: GNode): void;
+  /** A link's collaborations with the line of the file that states each. */
+  showLink(link: GLink): void;
 }
 
 const kindChip = (kind: CollaborationKind) =>
@@ -804,6 +806,82 @@ export function createPanels(root: HTMLElement, deps: PanelDeps): Panels {
         );
         if (!known) model.addLink(l);
       }
+    },
+    showLink(link) {
+      const seq = ++renderSeq;
+      const model = deps.getModel();
+      const a = model.nodes.get(link.from);
+      const b = model.nodes.get(link.to);
+      if (!a || !b) return;
+      const title = h(
+        "h2",
+        { "data-testid": "details-title" },
+        `${a.label} ${link.directed ? "→" : "—"} ${b.label}`,
+      );
+      const kinds = h(
+        "p",
+        { class: "ref" },
+        ...link.kinds.map((k) => [kindChip(k), " "]),
+        `${link.count} stated`,
+      );
+      fill(root, title, kinds, h("p", { class: "muted loading" }, "Reading the lines that state it…"));
+      // An agent end's collaborations (both ways) whose other end is the link's other end.
+      const agentEnd = a.ref ? a : b;
+      const other = agentEnd === a ? b : a;
+      const isOther = (e: Collab["to"]) =>
+        e.__typename === "Agent"
+          ? e.id === other.id
+          : e.__typename === "UnresolvedAgent" && e.name === other.label;
+      agent(agentEnd.ref!).then(
+        (d) => {
+          if (seq !== renderSeq) return;
+          if (typeof d === "string") {
+            fill(root, title, kinds, h("p", { class: "error" }, d));
+            return;
+          }
+          const found = [
+            ...d.collaborators.filter((c) => isOther(c.to)),
+            ...d.dependents.filter((c) => isOther(c.from)),
+          ];
+          const seen = new Set<string>();
+          const lines = found.filter((c) => !seen.has(c.id) && seen.add(c.id));
+          fill(
+            root,
+            title,
+            kinds,
+            h(
+              "ul",
+              { class: "edges" },
+              lines.map((c) =>
+                h(
+                  "li",
+                  null,
+                  h(
+                    "div",
+                    null,
+                    kindChip(c.kind),
+                    c.summary ? h("span", { class: "summary" }, ` ${c.summary}`) : null,
+                  ),
+                  h(
+                    "button",
+                    {
+                      type: "button",
+                      class: "evidence",
+                      "data-testid": "evidence",
+                      onclick: () => dialog.open(c.statedBy.ref, c.statedBy.path, c.evidence.line),
+                    },
+                    h("code", { class: "where" }, `${c.statedBy.path}:${c.evidence.line}`),
+                    h("code", { class: "text" }, c.evidence.text.trim()),
+                  ),
+                ),
+              ),
+            ),
+          );
+        },
+        (e) => {
+          if (seq === renderSeq) fill(root, title, kinds, h("p", { class: "error" }, (e as Error).message));
+        },
+      );
     },
     showOpenEnd(node) {
       const seq = ++renderSeq;

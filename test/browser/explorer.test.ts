@@ -288,6 +288,55 @@ describe.runIf(available)("the graph explorer in a browser", () => {
     expect(problems).toEqual([]);
   });
 
+  it("lists the lines that state a link when it is clicked", async () => {
+    await page.goto(`${server.url}/explore?roots=${ROOT}&depth=1`);
+    await settled();
+    const api = await gql<{ agentGraph: any }>(
+      app,
+      `{ agentGraph(roots: ["${ROOT}"], depth: 1) { ... on AgentGraph { nodes { id agent { ref } } links(merge: true) { id from to count collaborations { evidence { line } statedBy { path } } } } } }`,
+    );
+    const graph = api.body.data?.agentGraph;
+    if (!graph?.links) return; // a server older than links: nothing to compare with
+    const idOf = (ref: string) => graph.nodes.find((n: any) => n.agent.ref === ref).id;
+    const link = graph.links.find(
+      (l: any) =>
+        [l.from, l.to].includes(idOf(ROOT)) &&
+        [l.from, l.to].includes(idOf("acme-platform/backend-engineer")),
+    );
+    const box = (await page.locator("#graph").boundingBox())!;
+    // Along the link until the pointer is over it (another link may cross it somewhere).
+    let over = false;
+    for (const at of [0.5, 0.4, 0.6, 0.3, 0.7, 0.45, 0.55, 0.35, 0.65]) {
+      const p = (await page.evaluate(
+        `window.agentryExplorer.pointOf(${JSON.stringify(link.id)}, ${at})`,
+      )) as any;
+      await page.mouse.move(box.x + p.x, box.y + p.y);
+      over = await expect
+        .poll(() => page.evaluate("window.agentryExplorer.hoveredLink()"), { timeout: 2_000 })
+        .toBe(link.id)
+        .then(
+          () => true,
+          () => false,
+        );
+      if (over) break;
+    }
+    expect(over, "the pointer found the link").toBe(true);
+    await page.mouse.down();
+    await page.mouse.up();
+    await expect
+      .poll(() => page.getByTestId("details-title").innerText())
+      .toMatch(/api-designer .+ backend-engineer|backend-engineer .+ api-designer/);
+    const expected = link.collaborations.map((c: any) => `${c.statedBy.path}:${c.evidence.line}`).sort();
+    await expect
+      .poll(async () => (await page.getByTestId("evidence").locator(".where").allInnerTexts()).sort(), {
+        timeout: 20_000,
+      })
+      .toEqual(expected);
+    expect(expected.length).toBe(link.count);
+    await shot("link");
+    expect(problems).toEqual([]);
+  });
+
   it("draws an unresolved name as an open end, with the line that names it", async () => {
     const reviewer = "acme-platform/security-reviewer";
     await page.goto(`${server.url}/explore?roots=${reviewer}&depth=1`);
