@@ -3,7 +3,7 @@
 // per field, not one per agent (test/api/field-cost.test.ts walks the schema to hold every
 // field to that).
 import { z } from "zod";
-import { type AgentSummary, getAgentsByIds, NotFoundError } from "../catalog/reads/index.js";
+import { type AgentSummary, getAgentsByIds, getAgentsByRefs, NotFoundError } from "../catalog/reads/index.js";
 import { parseDefinition } from "../definitions/index.js";
 import { builder } from "./builder.js";
 import { CollaborationKindEnum, CollaborationRef, KINDS_DESCRIPTION } from "./collaboration.js";
@@ -260,6 +260,36 @@ AgentRef.implement({
           return r.id;
         };
         return load.diffs(ctx).load({ from: find(from, "from"), to: find(to, "to") });
+      },
+    }),
+    compareWith: t.field({
+      type: RevisionDiffRef,
+      description:
+        "What differs from this agent's current revision to another agent's (a variant in another source, usually): the same semantic diff as `diff`, model, tools, skills, edges, examples and sections, `from` this agent and `to` the other. For a side-by-side view of two variants.",
+      errors: {
+        types: ERROR_TYPES,
+        union: {
+          name: "AgentCompareResult",
+          description:
+            "The diff, or why it could not be made (`AgentryNotFoundError`: no live agent the caller may read has that ref).",
+        },
+      },
+      complexity: COST.diff,
+      args: {
+        ref: t.arg.string({
+          required: true,
+          description: "The other agent's ref, e.g. `community-agents/api-designer`.",
+          validate: z
+            .string()
+            .trim()
+            .regex(/^[^/\s]+\/[^/\s]+$/, "a ref is `source/name`, e.g. `acme-platform/api-designer`"),
+        }),
+      },
+      resolve: async (a, args, ctx) => {
+        if (isPlaceholder(a)) throw new NotFoundError("agent", a.ref);
+        const [other] = await getAgentsByRefs(ctx.db, ctx.view, [args.ref]);
+        if (!other) throw new NotFoundError("agent", args.ref);
+        return load.diffs(ctx).load({ from: a.revisionId, to: other.revisionId });
       },
     }),
     markdown: t.string({

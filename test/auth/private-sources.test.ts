@@ -321,6 +321,35 @@ describe.each(await engineCases())("private sources on $driver", ({ open }) => {
     }
   });
 
+  it("compareWith diffs two variants across sources, and names nothing the caller may not read", async () => {
+    const compare = (caller: CallerName) =>
+      as(
+        caller,
+        `{ agent(ref: "${PUBLIC_SOURCE}/cargo-inspector") { ... on Agent { compareWith(ref: "${PRIVATE_SOURCE}/cargo-inspector") {
+             __typename ... on AgentRevisionDiff { descriptionChanged bodyChanged } } } } }`,
+      );
+    for (const caller of CALLERS) {
+      const r = await compare(caller);
+      expect(r.body.errors).toBeUndefined();
+      expect(r.body.data.agent.compareWith, caller).toEqual(
+        SEES[caller]
+          ? { __typename: "AgentRevisionDiff", descriptionChanged: true, bodyChanged: true }
+          : { __typename: "AgentryNotFoundError" },
+      );
+    }
+    // Public to public: the same agent against itself changes nothing.
+    const same = await as(
+      "anonymous",
+      `{ agent(ref: "${PUBLIC_SOURCE}/dock-planner") { ... on Agent { compareWith(ref: "${PUBLIC_SOURCE}/dock-planner") {
+           ... on AgentRevisionDiff { descriptionChanged bodyChanged toolsAdded { name } } } } } }`,
+    );
+    expect(same.body.data.agent.compareWith).toEqual({
+      descriptionChanged: false,
+      bodyChanged: false,
+      toolsAdded: [],
+    });
+  });
+
   it("shows a public agent's reference to a private agent as an unresolved end, with no candidates", async () => {
     for (const caller of CALLERS) {
       const r = await as(
