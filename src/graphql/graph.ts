@@ -116,8 +116,9 @@ async function withAgents(
 const DEFAULT_GRAPH_NODES = graphCost(1, 2).multiplier;
 
 /**
- * AgentGraph.openEnds per node, for its cost: the example catalog has 0.5 (depth 2 from
- * api-designer), 1,700 synthetic agents at depth 4 have none; one per node is generous.
+ * AgentGraph.openEnds per node, for its cost: the example catalog has 0.1 (1 in the 10 nodes
+ * at depth 2 from api-designer), 500 nodes of the synthetic catalog have none; one per node
+ * leaves room for catalogs whose files name many agents they lack.
  */
 const GRAPH_OPEN_ENDS_PER_NODE = 1;
 
