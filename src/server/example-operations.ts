@@ -29,8 +29,9 @@ query Graph {
   agentGraph(roots: ["acme-platform/api-designer"], depth: 3, kinds: [HANDOFF, PEER]) {
     ... on AgentGraph {
       truncated
-      nodes { depth agent { id name } }
-      edges { kind from { ... on Agent { id } } to { ... on Agent { id } ... on UnresolvedAgent { name } } }
+      nodes { id depth hiddenNeighbours agent { name } }
+      openEnds { id kind name }
+      links(merge: true) { from to kinds count directed }
     }
     ... on AgentryError { message }
   }
