@@ -10,11 +10,15 @@ import { GraphModel } from "./model.js";
 import { createPanels, type Panels } from "./panels.js";
 import { Generations, RecentAgents, SearchAgents } from "./queries.js";
 import { formatState, KINDS, MAX_ROOTS, parseState, TABS, type Tab, type ViewState } from "./state.js";
+import { SuggestIndex, type Suggestion } from "./suggest.js";
 
 const POLL_MS = 10_000;
-const SEARCH_DEBOUNCE_MS = 250;
+/** Only when the catalog is bigger than the page's index: each pause asks the server then. */
+const SERVER_DEBOUNCE_MS = 400;
+const SHOWN = 10;
+const index = new SuggestIndex();
 /**
- * Answers by text until the catalog changes: a full-text page costs 45,000 of a caller's
+ * Full-text answers by text until the catalog changes: a search costs 51,000 of a caller's
  * 500,000 points a minute (README, limits), so typing back over a word asks nothing again.
  */
 const searches = new Map<string, Promise<Awaited<ReturnType<typeof runSearch>>>>();
@@ -235,17 +239,32 @@ let searchTimer: ReturnType<typeof setTimeout> | null = null;
 let searchSeq = 0;
 let active = -1;
 
+/** Each keystroke: answered from the page's index, or (a catalog past its cap) the server's. */
 function onSearchInput(): void {
   if (searchTimer) clearTimeout(searchTimer);
+  ++searchSeq;
   const text = searchInput.value.trim();
   if (!text) {
     closeResults();
     return;
   }
-  searchTimer = setTimeout(() => void search(text), SEARCH_DEBOUNCE_MS);
+  if (index.mode === "local") {
+    const { found, total } = index.find(text, SHOWN);
+    showResults(
+      text,
+      found,
+      total,
+      found.length ? null : `No agent's name or description matches “${text}”.`,
+    );
+  } else if (index.mode === "server") {
+    searchTimer = setTimeout(() => void fullText(text, "server"), SERVER_DEBOUNCE_MS);
+  } else fill(results, h("div", { class: "muted" }, "Reading the catalog's names…"), fullTextRow(text));
+  results.hidden = false;
+  searchInput.setAttribute("aria-expanded", "true");
 }
 
-async function search(text: string): Promise<void> {
+/** The server's full-text search, once: on Enter, on the last row, or as the type-ahead of a big catalog. */
+async function fullText(text: string, why: "asked" | "server"): Promise<void> {
   const seq = ++searchSeq;
   fill(results, h("div", { class: "muted" }, "Searching…"));
   results.hidden = false;
@@ -259,38 +278,73 @@ async function search(text: string): Promise<void> {
     }
     const data = await pending;
     if (seq !== searchSeq) return;
-    const found = data.agents.nodes;
-    active = found.length ? 0 : -1;
-    fill(
-      results,
-      found.length
-        ? found.map((a, i) =>
-            h(
-              "div",
-              {
-                role: "option",
-                id: `result-${i}`,
-                "data-ref": a.ref,
-                "aria-selected": String(i === 0),
-                onmousedown: ((e: MouseEvent) => {
-                  e.preventDefault();
-                  pick(a.ref, e.shiftKey);
-                }) as EventListener,
-              },
-              h("span", { class: "ref" }, a.ref),
-              a.description ? h("span", { class: "desc" }, a.description) : null,
-            ),
-          )
-        : h("div", { class: "muted" }, `No agent matches “${text}”.`),
-      data.agents.totalCount > found.length
-        ? h("div", { class: "muted" }, `${data.agents.totalCount - found.length} more: type more to narrow.`)
-        : null,
-    );
-    searchInput.setAttribute("aria-expanded", "true");
+    const note =
+      why === "server"
+        ? `From the server's search: the catalog has ${index.total} agents, too many to index in the page.`
+        : "From the server's full-text search (names, descriptions and bodies).";
+    showResults(text, data.agents.nodes, data.agents.totalCount, note, false);
   } catch (e) {
     if (seq !== searchSeq) return;
     fill(results, h("div", { class: "error" }, (e as Error).message));
   }
+}
+
+function fullTextRow(text: string): HTMLElement {
+  return h(
+    "div",
+    {
+      role: "option",
+      id: "result-fulltext",
+      class: "fulltext",
+      "data-fulltext": "true",
+      "aria-selected": "false",
+      onmousedown: ((e: MouseEvent) => {
+        e.preventDefault();
+        void fullText(text, "asked");
+      }) as EventListener,
+    },
+    `Search descriptions and bodies for “${text}”`,
+  );
+}
+
+function showResults(
+  text: string,
+  found: Suggestion[],
+  total: number,
+  note: string | null,
+  offerFullText = true,
+): void {
+  // As before: the first suggestion is chosen, Enter opens it; with none, Enter searches the text.
+  active = found.length ? 0 : -1;
+  fill(
+    results,
+    note ? h("div", { class: "muted", "data-testid": "results-note" }, note) : null,
+    found.map((a, i) =>
+      h(
+        "div",
+        {
+          role: "option",
+          id: `result-${i}`,
+          "data-ref": a.ref,
+          "aria-selected": String(i === 0),
+          onmousedown: ((e: MouseEvent) => {
+            e.preventDefault();
+            pick(a.ref, e.shiftKey);
+          }) as EventListener,
+        },
+        h("span", { class: "ref" }, a.ref),
+        a.description ? h("span", { class: "desc" }, a.description) : null,
+      ),
+    ),
+    total > found.length
+      ? h("div", { class: "muted" }, `${total - found.length} more: type more to narrow.`)
+      : null,
+    offerFullText ? fullTextRow(text) : null,
+  );
+  if (found.length) searchInput.setAttribute("aria-activedescendant", "result-0");
+  else searchInput.removeAttribute("aria-activedescendant");
+  results.hidden = false;
+  searchInput.setAttribute("aria-expanded", "true");
 }
 
 function options(): HTMLElement[] {
@@ -327,7 +381,9 @@ searchInput.addEventListener("keydown", (e) => {
   else if (e.key === "ArrowUp") moveActive(-1);
   else if (e.key === "Enter") {
     const li = options()[active];
+    const text = searchInput.value.trim();
     if (li?.dataset.ref) pick(li.dataset.ref, e.shiftKey);
+    else if (text && (li?.dataset.fulltext || active < 0)) void fullText(text, "asked");
   } else if (e.key === "Escape") {
     searchInput.value = "";
     closeResults();
@@ -387,6 +443,11 @@ async function poll(): Promise<void> {
     const key = data.sources.nodes.map((s) => `${s.name}:${s.generation}`).join(",");
     if (generation !== null && key !== generation) {
       searches.clear();
+      const before = new Map(generation.split(",").map((p) => [p.slice(0, p.lastIndexOf(":")), p]));
+      const now = new Map(data.sources.nodes.map((s) => [s.name, `${s.name}:${s.generation}`]));
+      const moved = [...now].filter(([name, p]) => before.get(name) !== p).map(([name]) => name);
+      const gone = [...before.keys()].filter((name) => !now.has(name));
+      void index.refresh(moved, gone).catch(() => undefined);
       await loadGraph({ quiet: true });
       panels.refresh(state);
     }
@@ -482,3 +543,10 @@ panels.render(state);
 void loadGraph();
 void poll();
 void startHints();
+// The type-ahead's index; what is typed before it is read is answered once it is.
+void index
+  .load()
+  .then(() => {
+    if (searchInput.value.trim() && !results.hidden) onSearchInput();
+  })
+  .catch(() => undefined);

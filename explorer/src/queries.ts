@@ -22,6 +22,32 @@ export const SearchAgents = graphql(`
 `);
 
 /**
+ * The type-ahead's index: the catalog's agents by name, 100 a page (about 10,700 points each),
+ * only what a suggestion shows; `filter: { source }` re-reads one source whose generation moved.
+ */
+export const CatalogAgents = graphql(`
+  query ExplorerCatalog($first: Int!, $after: String, $filter: AgentFilter) {
+    agents(first: $first, after: $after, filter: $filter, orderBy: NAME) {
+      totalCount
+      pageInfo {
+        endCursor
+        hasNextPage
+      }
+      nodes {
+        id
+        ref
+        name
+        namespace
+        description
+        source {
+          name
+        }
+      }
+    }
+  }
+`);
+
+/**
  * The graph as drawn: node ids, open ends (names no agent has, groups) and links merged per
  * pair of ends, each node with its count of adjacent agents left out (the "+N" badge).
  */

@@ -46,8 +46,13 @@ describe.runIf(available)("the graph explorer in a browser", () => {
   let browser: Browser;
   let page: Page;
   const requests: string[] = [];
+  /** The GraphQL operations the page sent, by name, in order (with their variables). */
+  const operations: { name: string; variables: Record<string, unknown> }[] = [];
   const problems: string[] = [];
   let step = 0;
+  const opName = (body: string | null) => /query\s+(\w+)/.exec(body ?? "")?.[1] ?? "?";
+  /** Full-text searches: `agents(filter: { text })`, the ones the rate limit is tight for. */
+  const fullTextSearches = () => operations.filter((o) => o.name === "ExplorerSearch").length;
 
   async function shot(name: string): Promise<void> {
     step++;
@@ -102,7 +107,13 @@ describe.runIf(available)("the graph explorer in a browser", () => {
     server = await listen(app);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.on("request", (r) => requests.push(r.url()));
+    page.on("request", (r) => {
+      requests.push(r.url());
+      if (r.url().startsWith(`${server.url}/graphql`) && r.method() === "POST") {
+        const body = r.postDataJSON() as { query?: string; variables?: Record<string, unknown> } | null;
+        operations.push({ name: opName(body?.query ?? null), variables: body?.variables ?? {} });
+      }
+    });
     page.on("console", (m) => {
       if (m.type() === "error" || /Content Security Policy/i.test(m.text())) problems.push(m.text());
     });
@@ -120,16 +131,46 @@ describe.runIf(available)("the graph explorer in a browser", () => {
     await expect.poll(() => page.locator("#empty").isVisible()).toBe(true);
     await shot("empty");
 
-    // "/" focuses the search; results come as one types.
+    // The type-ahead's index: the catalog's names, read once in pages of 100 (NAME order).
+    const catalog = await gql<{ agents: { totalCount: number } }>(app, "{ agents(first: 1) { totalCount } }");
+    const pages = Math.ceil(catalog.body.data!.agents.totalCount / 100);
+    await expect.poll(() => operations.filter((o) => o.name === "ExplorerCatalog").length).toBe(pages);
+
+    // "/" focuses the search; suggestions come as one types, from the page: no request.
     await page.keyboard.press("/");
-    await page.keyboard.type("api-designer");
+    const sent = operations.length;
+    for (const part of ["api", "-des", "igner"]) {
+      await page.keyboard.type(part);
+      await page.locator("#results [role=option][data-ref]").first().waitFor({ timeout: 20_000 });
+    }
     const option = page.locator(`#results [role=option][data-ref="${ROOT}"]`);
     await option.waitFor({ timeout: 20_000 });
     await shot("search");
-    // The exact name comes first; Enter opens it.
-    expect(await page.locator("#results [role=option]").first().getAttribute("data-ref")).toBe(ROOT);
+    expect(fullTextSearches()).toBe(0);
+    expect(operations.slice(sent).map((o) => o.name)).toEqual([]);
+    // The exact name comes first (the variant of another source next); Enter opens it.
+    const refs = await page
+      .locator("#results [role=option][data-ref]")
+      .evaluateAll((els) => els.map((el) => el.getAttribute("data-ref")));
+    expect(refs[0]).toBe(ROOT);
+    expect(refs).toContain("community-agents/api-designer");
+    expect(await page.locator("#results [role=option]").last().innerText()).toContain(
+      "Search descriptions and bodies",
+    );
     await page.keyboard.press("Enter");
     await expect.poll(() => new URL(page.url()).searchParams.get("roots")).toBe(ROOT);
+    expect(fullTextSearches()).toBe(0);
+
+    // Full text on demand: the last row (↑ from the first wraps to it), then Enter: one search.
+    await page.keyboard.press("/");
+    await page.keyboard.type("api-designer");
+    await option.waitFor({ timeout: 20_000 });
+    await page.keyboard.press("ArrowUp");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.getByTestId("results-note").innerText()).toContain("full-text");
+    await option.waitFor({ timeout: 20_000 });
+    expect(fullTextSearches()).toBe(1);
+    await page.keyboard.press("Escape");
 
     // The graph: as many agents and collaborations as agentGraph answers for the same question.
     const expected = await apiGraph([ROOT], 2);
@@ -461,6 +502,24 @@ describe.runIf(available)("the graph explorer in a browser", () => {
     const loads: string[] = [];
     page.on("load", () => loads.push(page.url()));
     await expect.poll(() => count.innerText(), { timeout: 40_000 }).toContain(`(${n + 1})`);
+    // The type-ahead knows it too: the moved source alone is read again, then no request.
+    await expect
+      .poll(
+        () =>
+          operations.filter(
+            (o) => o.name === "ExplorerCatalog" && (o.variables.filter as any)?.source === "late-team",
+          ).length,
+        { timeout: 20_000 },
+      )
+      .toBeGreaterThan(0);
+    const searchesBefore = fullTextSearches();
+    await page.locator("#search").focus();
+    await page.keyboard.type("late-arr");
+    await page
+      .locator('#results [role=option][data-ref="late-team/late-arrival"]')
+      .waitFor({ timeout: 20_000 });
+    expect(fullTextSearches()).toBe(searchesBefore);
+    await page.keyboard.press("Escape");
     expect(loads).toEqual([]);
     expect(problems).toEqual([]);
   });
