@@ -256,7 +256,7 @@ function onSearchInput(): void {
       total,
       found.length ? null : `No agent's name or description matches “${text}”.`,
     );
-  } else if (index.mode === "server") {
+  } else if (index.mode === "server" || index.mode === "failed") {
     searchTimer = setTimeout(() => void fullText(text, "server"), SERVER_DEBOUNCE_MS);
   } else fill(results, h("div", { class: "muted" }, "Reading the catalog's names…"), fullTextRow(text));
   results.hidden = false;
@@ -280,7 +280,9 @@ async function fullText(text: string, why: "asked" | "server"): Promise<void> {
     if (seq !== searchSeq) return;
     const note =
       why === "server"
-        ? `From the server's search: the catalog has ${index.total} agents, too many to index in the page.`
+        ? index.mode === "failed"
+          ? "From the server's search: the catalog's names could not be read yet."
+          : `From the server's search: the catalog has ${index.total} agents, too many to index in the page.`
         : "From the server's full-text search (names, descriptions and bodies).";
     showResults(text, data.agents.nodes, data.agents.totalCount, note, false);
   } catch (e) {
@@ -452,6 +454,8 @@ async function poll(): Promise<void> {
       panels.refresh(state);
     }
     generation = key;
+    // The index's first read failed (no token yet, a 429): the poll that works tries again.
+    if (index.mode === "failed") void index.load().catch(() => undefined);
   } catch {
     // A failed poll says nothing new: the next one tries again.
   }

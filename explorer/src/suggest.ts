@@ -57,15 +57,21 @@ const entry = (agent: Suggestion): Entry => ({
 
 export class SuggestIndex {
   private bySource = new Map<string, Entry[]>();
-  /** "loading" until the first read; "server" when the catalog is bigger than the cap. */
-  mode: "loading" | "local" | "server" = "loading";
+  /**
+   * "loading" until the first read; "server" when the catalog is bigger than the cap; "failed"
+   * when the read failed (a 401 before a token, a 429): the server's search answers meanwhile.
+   */
+  mode: "loading" | "local" | "server" | "failed" = "loading";
   total = 0;
   private queue: Promise<void> = Promise.resolve();
 
   /** Reads the whole catalog (at start, or when the sources' list itself changed). */
   load(): Promise<void> {
     return this.enqueue(async () => {
-      const { agents, total } = await readAll(null, INDEX_CAP);
+      const { agents, total } = await readAll(null, INDEX_CAP).catch((e: unknown) => {
+        this.mode = "failed";
+        throw e;
+      });
       this.total = total;
       this.bySource.clear();
       if (total > INDEX_CAP) {
@@ -83,8 +89,10 @@ export class SuggestIndex {
 
   /** Re-reads only the sources whose generation moved, and forgets the ones gone. */
   refresh(moved: string[], gone: string[]): Promise<void> {
-    if (this.mode !== "local") return this.load();
+    if (this.mode !== "local" && this.mode !== "loading") return this.load();
     return this.enqueue(async () => {
+      // Read while the first read was on: it may have failed since (the poll reads it all again).
+      if (this.mode !== "local") return;
       for (const s of gone) this.bySource.delete(s);
       for (const s of moved) {
         const others = this.count() - (this.bySource.get(s)?.length ?? 0);
