@@ -3,6 +3,11 @@
 // Node and hands over with `provide`.
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { buildExplorer, explorerStale } from "./scripts/build-explorer.js";
+
+// The explorer's real static assets (wrangler.toml [assets]: dist/assets, the Worker first):
+// test/worker/explorer.test.ts reads the built page through the ASSETS binding.
+if (explorerStale()) await buildExplorer();
 
 export default defineConfig({
   plugins: [
@@ -17,6 +22,11 @@ export default defineConfig({
         miniflare: {
           compatibilityDate: "2025-09-01",
           compatibilityFlags: ["nodejs_compat"],
+          assets: {
+            directory: "./dist/assets",
+            binding: "ASSETS",
+            routerConfig: { invoke_user_worker_ahead_of_assets: true },
+          },
           bindings: env
             ? {
                 ...env,
