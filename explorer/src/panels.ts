@@ -6,6 +6,7 @@ import { fill, h } from "./dom.js";
 import type {
   CollaborationKind,
   ExplorerAgentQuery,
+  ExplorerCompareDiffQuery,
   ExplorerCompareQuery,
   ExplorerConflictsQuery,
   ExplorerPathQuery,
@@ -17,12 +18,14 @@ import { mergeEdges } from "./model.js";
 import {
   AgentDetail,
   CompareAgent,
+  CompareDiff,
   ConflictFiles,
   Conflicts,
   Markdown,
   Path,
   Unresolved,
 } from "./queries.js";
+import { semanticDiffLines } from "./semantic-diff.js";
 import type { ViewState } from "./state.js";
 
 type AgentData = Extract<ExplorerAgentQuery["agent"], { __typename: "Agent" }>;
@@ -484,6 +487,38 @@ export function createPanels(root: HTMLElement, deps: PanelDeps): Panels {
     return p;
   }
 
+  async function semanticDiffSection(
+    diff: Promise<
+      ExplorerCompareDiffQuery["agent"] extends infer A
+        ? A extends { __typename: "Agent"; compareWith: infer C }
+          ? C | null
+          : null
+        : null
+    >,
+    right: string,
+  ): Promise<HTMLElement> {
+    const d = await diff;
+    const body =
+      d?.__typename === "AgentRevisionDiff"
+        ? (() => {
+            const lines = semanticDiffLines(d, right);
+            return lines.length
+              ? h(
+                  "ul",
+                  null,
+                  lines.map((l) => h("li", null, l)),
+                )
+              : h("p", { class: "muted" }, "No difference the reader compares.");
+          })()
+        : h("p", { class: "muted" }, d && "message" in d ? d.message : "The API's diff could not be read.");
+    return h(
+      "section",
+      { "data-testid": "semantic-diff" },
+      h("h3", null, "The semantic diff (Agent.compareWith)"),
+      body,
+    );
+  }
+
   async function renderCompare(seq: number, s: ViewState): Promise<void> {
     const [left, right] = s.compare;
     if (!left || !right) {
@@ -499,10 +534,16 @@ export function createPanels(root: HTMLElement, deps: PanelDeps): Panels {
       return;
     }
     fill(root, h("h2", null, "Compare"), h("p", { class: "muted loading" }, `Loading ${left} and ${right}…`));
+    // The API's semantic diff, read beside the two sides; a failure leaves the table alone.
+    const diff = run(CompareDiff, { left, right })
+      .then((d) => (d.agent.__typename === "Agent" ? d.agent.compareWith : null))
+      .catch(() => null);
     let a: CompareData | string;
     let b: CompareData | string;
+    let diffSection: HTMLElement;
     try {
       [a, b] = await Promise.all([compareData(left), compareData(right)]);
+      diffSection = await semanticDiffSection(diff, right);
     } catch (e) {
       if (seq === renderSeq)
         fill(root, h("h2", null, "Compare"), h("p", { class: "error" }, (e as Error).message));
@@ -599,6 +640,7 @@ export function createPanels(root: HTMLElement, deps: PanelDeps): Panels {
           scalar("Description", a.description, b.description),
         ),
       ),
+      diffSection,
       h(
         "div",
         { class: "actions" },

@@ -273,6 +273,61 @@ export const AgentDetail = graphql(`
   }
 `);
 
+/**
+ * The API's semantic diff from the left agent to the right one (`Agent.compareWith`): what the
+ * reader compares, shown under the side-by-side table. "Added" is on the right side only.
+ */
+export const CompareDiff = graphql(`
+  query ExplorerCompareDiff($left: String!, $right: String!) {
+    agent(ref: $left) {
+      __typename
+      ... on Agent {
+        compareWith(ref: $right) {
+          __typename
+          ... on AgentRevisionDiff {
+            model {
+              from
+              to
+            }
+            toolsMode {
+              from
+              to
+            }
+            toolsAdded {
+              name
+            }
+            toolsRemoved {
+              name
+            }
+            skillsAdded
+            skillsRemoved
+            commandsAdded
+            commandsRemoved
+            collaborationsAdded {
+              kind
+              from
+              to
+            }
+            collaborationsRemoved {
+              kind
+              from
+              to
+            }
+            descriptionChanged
+            bodyChanged
+          }
+          ... on AgentryError {
+            message
+          }
+        }
+      }
+      ... on AgentryError {
+        message
+      }
+    }
+  }
+`);
+
 /** One side of a variant comparison: the facts two agents of one name are compared on. */
 export const CompareAgent = graphql(`
   query ExplorerCompare($ref: String!) {

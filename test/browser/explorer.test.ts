@@ -8,6 +8,7 @@ import { resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { agentName, syntheticCatalog } from "../../bench/synthetic.js";
+import { semanticDiffLines } from "../../explorer/src/semantic-diff.js";
 import {
   buildExplorer,
   describeSize,
@@ -294,6 +295,20 @@ describe.runIf(available)("the graph explorer in a browser", () => {
       answer.body.data!.a.model.raw === answer.body.data!.b.model.raw ? "same" : "differs",
     );
     expect(new URL(page.url()).searchParams.get("compare")).toBe(`${ROOT},${variant}`);
+    // Under the table, the API's semantic diff from the left agent to the right one, line for
+    // line as the page words the API's own answer.
+    const semantic = await gql<{ agent: any }>(
+      app,
+      `{ agent(ref: "${ROOT}") { ... on Agent { compareWith(ref: "${variant}") { ... on AgentRevisionDiff {
+           model { from to } toolsMode { from to } toolsAdded { name } toolsRemoved { name } skillsAdded skillsRemoved
+           commandsAdded commandsRemoved collaborationsAdded { kind from to } collaborationsRemoved { kind from to }
+           descriptionChanged bodyChanged } } } } }`,
+    );
+    const expected = semanticDiffLines(semantic.body.data!.agent.compareWith, variant);
+    expect(expected.length).toBeGreaterThan(0);
+    const lines = page.locator("[data-testid=semantic-diff] li");
+    await lines.first().waitFor({ timeout: 20_000 });
+    expect(await lines.allInnerTexts()).toEqual(expected);
     await shot("compare");
     // The screenshot the README shows: the graph at depth 2 with a path highlighted.
     await page.goto(
