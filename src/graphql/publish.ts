@@ -44,6 +44,12 @@ const stagingIdString = z.string().regex(/^[0-9a-f]{32}$/, "a staging id is the 
 /** The source of a ref, for its scope (a malformed ref is refused after by its validation). */
 const sourceOfRef = (ref: string) => ref.trim().split("/")[0] ?? "";
 
+/** `delete` and `visibility`, the same on `publish` and `commitPublish`. */
+const DELETE_DESCRIPTION =
+  "Paths of the source's live files to soft-delete in the same transaction (restorable, as `prune` deletes): a push that removes one file names it here instead of sending every file with `prune`. At most 10,000; the path rules of `files`; a path both here and in `files` is refused. Paths that hold no live file are ignored.";
+const VISIBILITY_DESCRIPTION =
+  "Sets the source's visibility in the publish's own transaction (a new private source is never visible to others, not even for an instant); absent: kept as it is (PUBLIC for a new source). A change is recorded in the audit trail and moves the source's generation.";
+
 const PublishFileInput = builder.inputType("PublishFileInput", {
   description: "One file of a publish: its path in the source and its whole text.",
   fields: (t) => ({
@@ -86,14 +92,12 @@ const PublishInput = builder.inputType("PublishInput", {
     }),
     delete: t.stringList({
       required: false,
-      description:
-        "Paths of the source's live files to soft-delete in the same transaction (restorable, as `prune` deletes): a push that removes one file names it here instead of sending every file with `prune`. At most 10,000; the path rules of `files`; a path both here and in `files` is refused. Paths that hold no live file are ignored.",
+      description: DELETE_DESCRIPTION,
     }),
     visibility: t.field({
       type: SourceVisibilityEnum,
       required: false,
-      description:
-        "Sets the source's visibility in the publish's own transaction (a new private source is never visible to others, not even for an instant); absent: kept as it is (PUBLIC for a new source). A change is recorded in the audit trail and moves the source's generation.",
+      description: VISIBILITY_DESCRIPTION,
     }),
   }),
 });
@@ -148,14 +152,12 @@ const CommitPublishInput = builder.inputType("CommitPublishInput", {
     }),
     delete: t.stringList({
       required: false,
-      description:
-        "Paths of the source's live files to soft-delete in the same transaction (restorable, as `prune` deletes): a push that removes one file names it here instead of sending every file with `prune`. At most 10,000; the path rules of `files`; a path both here and in `files` is refused. Paths that hold no live file are ignored.",
+      description: DELETE_DESCRIPTION,
     }),
     visibility: t.field({
       type: SourceVisibilityEnum,
       required: false,
-      description:
-        "Sets the source's visibility in the publish's own transaction (a new private source is never visible to others, not even for an instant); absent: kept as it is (PUBLIC for a new source). A change is recorded in the audit trail and moves the source's generation.",
+      description: VISIBILITY_DESCRIPTION,
     }),
   }),
 });
