@@ -317,6 +317,34 @@ describe.each(await driverCases())("import on $driver", ({ open }) => {
     expect(out).toEqual(expected);
   });
 
+  it("stores each agent's body exactly as the reader cut it, whatever its frontmatter holds", async () => {
+    // The body is written as the revision's text from a character on (import.ts, bodyOf):
+    // characters outside the BMP, a byte-order mark and CRLF before it must not shift it.
+    const files = [
+      { path: "agents/astral.md", text: agent("astral", "Body after 🚀 and 𝔘.\n", 'color: "🚀𝔘"\n') },
+      { path: "agents/bom.md", text: `\uFEFF${agent("bom", "Ünïcödé body — with a dash.\n")}` },
+      {
+        path: "agents/crlf.md",
+        text: "---\r\nname: crlf\r\ndescription: d 😀\r\n---\r\n\r\nline 1\r\nline 2 😀\r\n",
+      },
+      { path: "agents/empty.md", text: agent("empty", "") },
+    ];
+    await importFiles(db, files, { source: "bodies" });
+    const stored = await query<{ name: string; body: string }>(
+      db,
+      "select name, body from agents order by name",
+    );
+    const { parseDefinition } = await import("../../src/definitions/parse.js");
+    const expected = files
+      .map((f) => {
+        const def = parseDefinition(f.text, { path: f.path });
+        return { name: def.name, body: def.kind === "agent" ? def.body : "" };
+      })
+      .sort((a, b) => (a.name < b.name ? -1 : 1));
+    expect(stored).toEqual(expected);
+    expect(stored.find((r) => r.name === "astral")?.body).toBe("Body after 🚀 and 𝔘.\n");
+  });
+
   it("runs two imports of the same source at once without failing or duplicating", async () => {
     const other = t.url ? await t.reopen() : db;
     const [a, b] = await Promise.all([
