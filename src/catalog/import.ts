@@ -224,9 +224,11 @@ interface StoredState {
 /**
  * The source's live files: their hashes and the names they declare, in one statement whose
  * rows are of two kinds: `f`, a file (the source's row, with no file, for a source without
- * any), and `n`, a live entity's name by its file id, one index range per table. (Three
- * correlated lookups per file made an unchanged re-import of the corpus 2.5x slower: 36 ms
- * instead of 12 on PostgreSQL; a join of the names was planned as a nested loop, 75 ms.)
+ * any), and one `n`, the live entities' file ids and names as two arrays, one index range per
+ * table. (Three correlated lookups per file made an unchanged re-import of the corpus 2.5x
+ * slower: 36 ms instead of 12 on PostgreSQL; a join of the names was planned as a nested loop,
+ * 75 ms. A row per name, 488 of them, made it 15-17 ms instead of 10 on PGlite, whose rows
+ * cost most in the protocol's JavaScript.)
  */
 async function storedState(db: Executor, source: string): Promise<StoredState> {
   const rows = rowsOf<{
@@ -236,31 +238,34 @@ async function storedState(db: Executor, source: string): Promise<StoredState> {
     hash: string | null;
     kind: string | null;
     namespace: string | null;
-    name: string | null;
     generation: unknown;
     source_id: unknown;
     stale: boolean | null;
+    ids: unknown[] | null;
+    names: string[] | null;
   }>(
     await db.execute(sql`
       with src as materialized (select id, generation from sources where name = ${source})
-      select 'f' as t, f.id, f.path, f.content_hash as hash, f.kind, f.namespace, null as name,
-             src.generation, src.id as source_id, ${staleVectorsOf(source)} as stale
+      select 'f' as t, f.id, f.path, f.content_hash as hash, f.kind, f.namespace,
+             src.generation, src.id as source_id, ${staleVectorsOf(source)} as stale,
+             null::bigint[] as ids, null::text[] as names
         from src left join files f on f.source_id = src.id and f.deleted_at is null
       union all
-      select 'n', e.file_id, null, null, null, null, e.name, null, null, null
-        from src join agents e on e.source_id = src.id and e.deleted_at is null
-      union all
-      select 'n', e.file_id, null, null, null, null, e.name, null, null, null
-        from src join skills e on e.source_id = src.id and e.deleted_at is null
-      union all
-      select 'n', e.file_id, null, null, null, null, e.name, null, null, null
-        from src join commands e on e.source_id = src.id and e.deleted_at is null`),
+      select 'n', null, null, null, null, null, null, null, null, array_agg(u.file_id), array_agg(u.name)
+        from (select e.file_id, e.name from src join agents e on e.source_id = src.id and e.deleted_at is null
+              union all
+              select e.file_id, e.name from src join skills e on e.source_id = src.id and e.deleted_at is null
+              union all
+              select e.file_id, e.name from src join commands e on e.source_id = src.id and e.deleted_at is null) u`),
   );
   const hashes = new Map<string, string>();
   const names = new Map<string, NamedFile>();
   // A live file has at most one live entity (a renamed one is retired).
   const nameOf = new Map<number, string>();
-  for (const r of rows) if (r.t === "n" && r.name !== null) nameOf.set(Number(r.id), r.name);
+  for (const r of rows) {
+    if (r.t !== "n" || !r.ids || !r.names) continue;
+    for (let i = 0; i < r.ids.length; i++) nameOf.set(Number(r.ids[i]), r.names[i]!);
+  }
   let first: (typeof rows)[number] | undefined;
   for (const r of rows) {
     if (r.t !== "f") continue;
