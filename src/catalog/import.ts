@@ -223,16 +223,16 @@ interface StoredState {
 
 /**
  * The source's live files: their hashes and the names they declare, in one statement whose
- * rows are of two kinds: `f`, a file (the source's row, with no file, for a source without
- * any), and one `n`, the live entities' file ids and names as two arrays, one index range per
- * table. (Three correlated lookups per file made an unchanged re-import of the corpus 2.5x
+ * rows are of two kinds: `f`, a live file, and one `s`, the source (its generation, id and
+ * whether vectors are stale; nulls when there is no such source) with its live entities' file
+ * ids and names as two arrays, one index range per table. (Three correlated lookups per file made an unchanged re-import of the corpus 2.5x
  * slower: 36 ms instead of 12 on PostgreSQL; a join of the names was planned as a nested loop,
  * 75 ms. A row per name, 488 of them, made it 15-17 ms instead of 10 on PGlite, whose rows
  * cost most in the protocol's JavaScript.)
  */
 async function storedState(db: Executor, source: string): Promise<StoredState> {
   const rows = rowsOf<{
-    t: "f" | "n";
+    t: "f" | "s";
     id: unknown;
     path: string | null;
     hash: string | null;
@@ -247,11 +247,11 @@ async function storedState(db: Executor, source: string): Promise<StoredState> {
     await db.execute(sql`
       with src as materialized (select id, generation from sources where name = ${source})
       select 'f' as t, f.id, f.path, f.content_hash as hash, f.kind, f.namespace,
-             src.generation, src.id as source_id, ${staleVectorsOf(source)} as stale,
-             null::bigint[] as ids, null::text[] as names
-        from src left join files f on f.source_id = src.id and f.deleted_at is null
+             null as generation, null as source_id, null as stale, null::bigint[] as ids, null::text[] as names
+        from src join files f on f.source_id = src.id and f.deleted_at is null
       union all
-      select 'n', null, null, null, null, null, null, null, null, array_agg(u.file_id), array_agg(u.name)
+      select 's', null, null, null, null, null, (select generation from src), (select id from src),
+             ${staleVectorsOf(source)}, array_agg(u.file_id), array_agg(u.name)
         from (select e.file_id, e.name from src join agents e on e.source_id = src.id and e.deleted_at is null
               union all
               select e.file_id, e.name from src join skills e on e.source_id = src.id and e.deleted_at is null
@@ -262,15 +262,11 @@ async function storedState(db: Executor, source: string): Promise<StoredState> {
   const names = new Map<string, NamedFile>();
   // A live file has at most one live entity (a renamed one is retired).
   const nameOf = new Map<number, string>();
+  const src = rows.find((r) => r.t === "s");
+  const ids = src?.ids ?? [];
+  for (let i = 0; i < ids.length; i++) nameOf.set(Number(ids[i]), src!.names![i]!);
   for (const r of rows) {
-    if (r.t !== "n" || !r.ids || !r.names) continue;
-    for (let i = 0; i < r.ids.length; i++) nameOf.set(Number(r.ids[i]), r.names[i]!);
-  }
-  let first: (typeof rows)[number] | undefined;
-  for (const r of rows) {
-    if (r.t !== "f") continue;
-    first ??= r;
-    if (r.path === null || r.hash === null) continue;
+    if (r.t !== "f" || r.path === null || r.hash === null) continue;
     hashes.set(r.path, r.hash);
     const name = nameOf.get(Number(r.id));
     if (name !== undefined && r.kind !== null && r.kind !== "plugin")
@@ -279,9 +275,9 @@ async function storedState(db: Executor, source: string): Promise<StoredState> {
   return {
     hashes,
     names,
-    generation: first ? Number(first.generation) : 0,
-    sourceId: first ? Number(first.source_id) : 0,
-    staleVectors: first?.stale === true,
+    generation: src?.generation == null ? 0 : Number(src.generation),
+    sourceId: src?.source_id == null ? 0 : Number(src.source_id),
+    staleVectors: src?.stale === true,
   };
 }
 
