@@ -225,9 +225,9 @@ interface StoredState {
  * The source's live files: their hashes and the names they declare, in one statement whose
  * rows are of two kinds: `f`, a live file, and one `s`, the source (its generation, id and
  * whether vectors are stale; nulls when there is no such source) with its live entities' file
- * ids and names as two arrays, one index range per table. (Three correlated lookups per file made an unchanged re-import of the corpus 2.5x
- * slower: 36 ms instead of 12 on PostgreSQL; a join of the names was planned as a nested loop,
- * 75 ms. A row per name, 488 of them, made it 15-17 ms instead of 10 on PGlite, whose rows
+ * ids and names as two arrays, one index range per table. (Three correlated lookups per file
+ * made an unchanged re-import of the corpus 2.5x slower: 36 ms instead of 12 on PostgreSQL; a
+ * join of the names was planned as a nested loop, 75 ms. A row per name, 488 of them, made it 15-17 ms instead of 10 on PGlite, whose rows
  * cost most in the protocol's JavaScript.)
  */
 async function storedState(db: Executor, source: string): Promise<StoredState> {
@@ -1019,6 +1019,17 @@ interface WrittenBatch {
   agentIds: number[];
 }
 
+/** The tables whose rows an agent's file states; a changed file replaces all of them. */
+const AGENT_CHILD_TABLES = [
+  "agent_tools",
+  "agent_skills",
+  "agent_commands",
+  "agent_aliases",
+  "examples",
+  "sections",
+  "collaborations",
+] as const;
+
 /** Replaces the child rows (tools, skills, commands, examples, sections, edges) of changed agents. */
 async function writeAgentFacts(
   tx: AgentryTx,
@@ -1028,18 +1039,11 @@ async function writeAgentFacts(
   /** The agents that may have child rows already: those of files stored before. */
   replaced: number[],
 ): Promise<string[]> {
-  for (const table of replaced.length === 0
-    ? []
-    : [
-        "agent_tools",
-        "agent_skills",
-        "agent_commands",
-        "agent_aliases",
-        "examples",
-        "sections",
-        "collaborations",
-      ]) {
-    await tx.execute(sql`delete from ${sql.raw(table)} where agent_id = any(${pgArray(replaced)}::bigint[])`);
+  if (replaced.length > 0) {
+    for (const table of AGENT_CHILD_TABLES)
+      await tx.execute(
+        sql`delete from ${sql.raw(table)} where agent_id = any(${pgArray(replaced)}::bigint[])`,
+      );
   }
   const toolNames = new Map<string, { name: string; kind: string; server: string | null }>();
   for (const p of defs) {
