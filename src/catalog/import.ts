@@ -87,8 +87,6 @@ interface Prepared {
   failure: FailedFile | null;
   namespace: string;
   stem: string;
-  /** What the parsed file declares (kept after `def` is let go), for the name conflicts. */
-  declared: { kind: string; name: string } | null;
 }
 
 type Parsed = Prepared & { def: Definition };
@@ -118,7 +116,6 @@ function parse(p: Prepared): p is Parsed {
   }
   p.def = def;
   p.stem = stemOf(p.path, def.kind);
-  p.declared = { kind: def.kind, name: def.name };
   return true;
 }
 
@@ -214,103 +211,105 @@ async function parseSoon(batch: readonly Prepared[], changed: (p: Prepared) => b
 
 interface StoredState {
   hashes: Map<string, string>;
-  /** The name each live file's live entity declares (plugins and files without one left out). */
-  names: Map<string, NamedFile>;
+  /** Whether two live entities of the source declare one name (./import.ts storedConflicts). */
+  conflicted: boolean;
   generation: number;
   sourceId: number;
   staleVectors: boolean;
 }
 
 /**
- * The source's live files: their hashes and the names they declare, in one statement whose
- * rows are of two kinds: `f`, a live file, and one `s`, the source (its generation, id and
- * whether vectors are stale; nulls when there is no such source) with its live entities' file
- * ids and names as two arrays, one index range per table. (Three correlated lookups per file
- * made an unchanged re-import of the corpus 2.5x slower: 36 ms instead of 12 on PostgreSQL; a
- * join of the names was planned as a nested loop, 75 ms. A row per name, 488 of them, made it 15-17 ms instead of 10 on PGlite, whose rows
- * cost most in the protocol's JavaScript.)
+ * The CTE `clash`: the live entities of the source in CTE `src` whose name (under its kind's
+ * rule, ../definitions/conflicts.ts) another live entity of the source also declares, with
+ * their file's path.
+ */
+const CLASHES = sql`
+  named as (
+    select 'agent' as kind, '' as ns, e.name, e.file_id from src join agents e on e.source_id = src.id and e.deleted_at is null
+    union all
+    select 'skill', '', e.name, e.file_id from src join skills e on e.source_id = src.id and e.deleted_at is null
+    union all
+    select 'command', e.namespace, e.name, e.file_id from src join commands e on e.source_id = src.id and e.deleted_at is null),
+  clash as (
+    select f.path, f.kind, f.namespace, n.name
+      from (select kind, ns, name from named group by kind, ns, name having count(*) > 1) g
+      join named n on n.kind = g.kind and n.ns = g.ns and n.name = g.name
+      join files f on f.id = n.file_id)`;
+
+/**
+ * The source's live files and their hashes, in one statement: a row per live file, and one row
+ * without a path for the source (its generation, id, whether vectors are stale and whether any
+ * name is declared twice; nulls when there is no such source).
+ *
+ * Measured on the corpus's unchanged re-import (`npm run bench:import`, a median of 30): three
+ * correlated lookups per file made it 2.5x slower (36 ms instead of 12 on PostgreSQL); every name, as a row each or as arrays, cost
+ * 2-5 ms more, as did computing the conflict groups here (their CTEs take PGlite 2.7 ms just
+ * to plan). The duplicate count costs about 0.3 ms; the groups are read only when it says so.
  */
 async function storedState(db: Executor, source: string): Promise<StoredState> {
   const rows = rowsOf<{
-    t: "f" | "s";
-    id: unknown;
     path: string | null;
     hash: string | null;
-    kind: string | null;
-    namespace: string | null;
     generation: unknown;
     source_id: unknown;
     stale: boolean | null;
-    ids: unknown[] | null;
-    names: string[] | null;
+    duplicates: unknown;
   }>(
     await db.execute(sql`
       with src as materialized (select id, generation from sources where name = ${source})
-      select 'f' as t, f.id, f.path, f.content_hash as hash, f.kind, f.namespace,
-             null as generation, null as source_id, null as stale, null::bigint[] as ids, null::text[] as names
+      select f.path, f.content_hash as hash,
+             null as generation, null as source_id, null as stale, null as duplicates
         from src join files f on f.source_id = src.id and f.deleted_at is null
       union all
-      select 's', null, null, null, null, null, (select generation from src), (select id from src),
-             ${staleVectorsOf(source)}, array_agg(u.file_id), array_agg(u.name)
-        from (select e.file_id, e.name from src join agents e on e.source_id = src.id and e.deleted_at is null
-              union all
-              select e.file_id, e.name from src join skills e on e.source_id = src.id and e.deleted_at is null
-              union all
-              select e.file_id, e.name from src join commands e on e.source_id = src.id and e.deleted_at is null) u`),
+      select null, null, (select generation from src), (select id from src), ${staleVectorsOf(source)},
+             (select (select count(*) - count(distinct name) from agents
+                       where source_id = src.id and deleted_at is null)
+                   + (select count(*) - count(distinct name) from skills
+                       where source_id = src.id and deleted_at is null)
+                   + (select count(*) - count(distinct (namespace, name)) from commands
+                       where source_id = src.id and deleted_at is null)
+                from src)`),
   );
   const hashes = new Map<string, string>();
-  const names = new Map<string, NamedFile>();
-  // A live file has at most one live entity (a renamed one is retired).
-  const nameOf = new Map<number, string>();
-  const src = rows.find((r) => r.t === "s");
-  const ids = src?.ids ?? [];
-  for (let i = 0; i < ids.length; i++) nameOf.set(Number(ids[i]), src!.names![i]!);
+  let src: (typeof rows)[number] | undefined;
   for (const r of rows) {
-    if (r.t !== "f" || r.path === null || r.hash === null) continue;
-    hashes.set(r.path, r.hash);
-    const name = nameOf.get(Number(r.id));
-    if (name !== undefined && r.kind !== null && r.kind !== "plugin")
-      names.set(r.path, { path: r.path, kind: r.kind, namespace: r.namespace ?? "", name });
+    if (r.path === null) src = r;
+    else if (r.hash !== null) hashes.set(r.path, r.hash);
   }
   return {
     hashes,
-    names,
+    conflicted: src?.duplicates != null && Number(src.duplicates) > 0,
     generation: src?.generation == null ? 0 : Number(src.generation),
     sourceId: src?.source_id == null ? 0 : Number(src.source_id),
     staleVectors: src?.stale === true,
   };
 }
 
+/** The source's name conflicts as the catalog holds them now (after an import's writes). */
+async function storedConflicts(db: Executor, sourceId: number): Promise<NamedFile[]> {
+  if (sourceId === 0) return [];
+  return rowsOf<NamedFile>(
+    await db.execute(sql`
+      with src as materialized (select id from sources where id = ${sourceId}), ${CLASHES}
+      select path, kind, namespace, name from clash`),
+  );
+}
+
 /**
- * The name conflicts of the source as this import leaves it: the names stored before it, minus
- * the files it pruned, with what its changed files declare now (a file that failed to read
- * keeps its stored version, and so its name). Every group that has a file of this import, each
- * file with its diagnostics, in path order ("C" collation, as the catalog answers names).
+ * The report's conflicts: every group of the source's name conflicts (as the catalog holds them
+ * after the import: a file that failed to read keeps its stored version, and so its name) that
+ * has a file of this import, each file with its diagnostics, in path order ("C" collation, as
+ * the catalog answers names).
  */
-function conflictsAfter(
-  stored: StoredState,
-  entries: readonly Prepared[],
-  deleted: readonly string[],
-): FailedFile[] {
-  const names = new Map(stored.names);
-  for (const path of deleted) names.delete(path);
-  for (const p of entries) {
-    if (p.declared && p.declared.kind !== "plugin")
-      names.set(p.path, { path: p.path, namespace: p.namespace, ...p.declared });
-  }
-  const diagnostics = nameConflicts([...names.values()]);
-  if (diagnostics.size === 0) return [];
+function conflictsOf(conflicting: readonly NamedFile[], entries: readonly Prepared[]): FailedFile[] {
+  if (conflicting.length === 0) return [];
+  const diagnostics = nameConflicts(conflicting);
   const mine = new Set(entries.map((p) => p.path));
-  const relevant = new Set<string>();
-  for (const path of mine) {
-    const f = names.get(path);
-    if (f && diagnostics.has(path)) relevant.add(nameKey(f.kind, f.namespace, f.name));
-  }
-  return [...diagnostics.keys()]
-    .filter((path) => {
-      const f = names.get(path)!;
-      return relevant.has(nameKey(f.kind, f.namespace, f.name));
-    })
+  const key = (f: NamedFile) => nameKey(f.kind, f.namespace, f.name);
+  const relevant = new Set(conflicting.filter((f) => mine.has(f.path)).map(key));
+  return conflicting
+    .filter((f) => relevant.has(key(f)))
+    .map((f) => f.path)
     .sort(byteOrder)
     .map((path) => ({ path, diagnostics: diagnostics.get(path)! }));
 }
@@ -356,7 +355,9 @@ export async function importFiles(
       );
       if (change?.changed) report.generation = change.generation;
     }
-    report.conflicts = conflictsAfter(known, entries, []);
+    report.conflicts = known.conflicted
+      ? conflictsOf(await storedConflicts(database.db, known.sourceId), entries)
+      : [];
     // Vectors an earlier import left missing (stopped between a batch and its vectors, or a
     // restored table) were repaired only by an import that changed something; the hashes'
     // statement says whether any are, and the catch-up runs under the import lock as in any
@@ -428,7 +429,7 @@ export async function importFiles(
       options.onProgress?.(done, files.length);
     }
     await indexer.finish(sourceId);
-    report.conflicts = conflictsAfter(known, entries, report.deleted);
+    report.conflicts = conflictsOf(await storedConflicts(database.db, sourceId), entries);
     return report;
   });
 }
@@ -447,7 +448,6 @@ async function prepare(files: readonly ImportFile[]): Promise<Prepared[]> {
       failure: null,
       namespace: namespaceOf(file.path),
       stem: "",
-      declared: null,
     });
   }
   return entries;
@@ -480,7 +480,9 @@ export async function importInTransaction(
   if (!options.prune && named.length === 0 && !entries.some(changed)) {
     report.unchanged.push(...entries.map((p) => p.path));
     report.generation = known.generation;
-    report.conflicts = conflictsAfter(known, entries, []);
+    report.conflicts = known.conflicted
+      ? conflictsOf(await storedConflicts(tx, known.sourceId), entries)
+      : [];
     return report;
   }
   const removal = options.prune
@@ -491,7 +493,7 @@ export async function importInTransaction(
   const written = await writeBatch(tx, options.source, entries, report, removal);
   await indexAgents(tx, written.agentIds);
   if (known.staleVectors) await indexStaleAgents(tx, written.sourceId);
-  report.conflicts = conflictsAfter(known, entries, report.deleted);
+  report.conflicts = conflictsOf(await storedConflicts(tx, written.sourceId), entries);
   return report;
 }
 

@@ -126,14 +126,43 @@ describe.each(await engineCases())("name conflicts on $driver", ({ open }) => {
     );
     for (const f of exported) expect(f.content).toBe(text(f.path).text);
 
-    // Unchanged: one statement, nothing failed, the same conflicts said again.
+    // Unchanged: nothing failed, the same conflicts said again, in two statements: the stored
+    // state (which counts names declared twice) and, because it counted some, the groups.
+    // A source without conflicts takes one (import.test.ts).
     const before = db.statements;
     const again = await importFiles(db, files, { source: "port" });
-    expect(db.statements - before).toBe(1);
+    expect(db.statements - before).toBe(2);
     expect(again.unchanged).toHaveLength(files.length);
     expect([again.created, again.updated, again.failed]).toEqual([[], [], []]);
     expect(again.conflicts).toEqual(report.conflicts);
     expect(again.generation).toBe(report.generation);
+  });
+
+  it("reports a conflict with a stored file the import did not include, and keeps it while the new version fails", async () => {
+    const copy = "agents/harbor-pilot-copy.md";
+    const first = await importFiles(
+      db,
+      files.filter((f) => f.path !== copy),
+      { source: "port" },
+    );
+    expect(first.conflicts.map((c) => c.path)).not.toContain("agents/harbor-pilot.md");
+    // Only the copy: its group holds a stored file this import never saw.
+    const added = await importFiles(db, [text(copy)], { source: "port" });
+    expect(added.created).toEqual([copy]);
+    expect(added.conflicts.map((c) => c.path)).toEqual([copy, "agents/harbor-pilot.md"]);
+    expect(added.conflicts[0]!.diagnostics[0]!.message).toBe(
+      'agent name "harbor-pilot" is also declared by agents/harbor-pilot.md: names must be unique in a source',
+    );
+    // The copy's new version fails to read: its stored version, and so its name, stays.
+    const broken = await importFiles(db, [{ path: copy, text: "" }], {
+      source: "port",
+    });
+    expect(broken.failed.map((f) => f.path)).toEqual([copy]);
+    expect(broken.conflicts.map((c) => c.path)).toEqual([copy, "agents/harbor-pilot.md"]);
+    // Unchanged, the stored file alone in the import: the group is still said.
+    const again = await importFiles(db, [text("agents/harbor-pilot.md")], { source: "port" });
+    expect(again.unchanged).toEqual(["agents/harbor-pilot.md"]);
+    expect(again.conflicts).toEqual(added.conflicts);
   });
 
   it("answers each name with the file whose path sorts first, whatever the import order", async () => {
