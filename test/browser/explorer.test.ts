@@ -127,7 +127,11 @@ describe.runIf(available)("the graph explorer in a browser", () => {
     await t?.cleanup();
   });
 
-  it("searches, draws the graph the API answers, shows evidence, highlights a path, restores it on reload", async () => {
+  // The longest walk of the suite (about 7 s alone; a full CI run, with other files on both
+  // cores, once took it past the 60 s default while every step still passed): its own budget.
+  it("searches, draws the graph the API answers, shows evidence, highlights a path, restores it on reload", {
+    timeout: 180_000,
+  }, async () => {
     await page.goto(`${server.url}/explore`);
     await expect.poll(() => page.locator("#empty").isVisible()).toBe(true);
     await shot("empty");
