@@ -4,9 +4,26 @@
 // Postgres' parsing cheap and stays far below the 65,535-parameter limit. (A single JSON
 // parameter unpacked by json_to_recordset was measured 20% slower on the corpus import.)
 import { type SQL, sql } from "drizzle-orm";
+import { binaryTextArray } from "./binary-array.js";
 import type { Executor } from "./database.js";
 
 export type ColumnType = "text" | "integer" | "smallint" | "bigint" | "jsonb";
+
+/**
+ * The databases and transactions whose driver sends a Uint8Array parameter in binary format
+ * (PGlite and node-postgres register theirs, ./drivers/): their text columns travel as binary
+ * arrays (./binary-array.ts). Neon's HTTP mode sends parameters as JSON, so Neon stays on text.
+ */
+const binaryParameters = new WeakSet<object>();
+
+export function sendsBinaryParameters<T extends object>(executor: T): T {
+  binaryParameters.add(executor);
+  return executor;
+}
+
+export function takesBinaryParameters(executor: object): boolean {
+  return binaryParameters.has(executor);
+}
 
 export async function bulkInsert<R = unknown>(
   tx: Executor,
@@ -24,6 +41,7 @@ export async function bulkInsert<R = unknown>(
   if (rows.length === 0) return [];
   const names = Object.keys(columns);
   const given = [...names.filter((n) => !(n in computed)), ...Object.keys(inputs)];
+  const binary = takesBinaryParameters(tx);
   const arrays = given.map((name) => {
     const type = columns[name] ?? inputs[name]!;
     const values = rows.map((r) => {
@@ -32,7 +50,11 @@ export async function bulkInsert<R = unknown>(
       return type === "jsonb" ? JSON.stringify(v) : v;
     });
     // jsonb travels as text and is cast per row.
-    return sql`${sql.param(values)}::${sql.raw(type === "jsonb" ? "text[]" : `${type}[]`)}`;
+    if (type === "text" || type === "jsonb") {
+      const param = binary ? binaryTextArray(values as (string | null)[]) : values;
+      return sql`${sql.param(param)}::text[]`;
+    }
+    return sql`${sql.param(values)}::${sql.raw(`${type}[]`)}`;
   });
   const selects = names
     .map((n) => computed[n] ?? (columns[n] === "jsonb" ? `v."${n}"::jsonb` : `v."${n}"`))

@@ -9,6 +9,7 @@ import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 import { type DatabaseConfig, DEFAULT_DATABASE_TIMEOUTS } from "../../config.js";
+import { sendsBinaryParameters } from "../bulk.js";
 import {
   type AgentryDb,
   CountingLogger,
@@ -30,13 +31,17 @@ export async function openNodePostgres(config: DatabaseConfig, options: Database
     return pool;
   };
   const pool = newPool(options.workload ?? "serve", 10);
-  const db = drizzle({ client: pool, schema, logger }) as unknown as AgentryDb;
+  // node-postgres sends a Uint8Array parameter as binary: bulk inserts' text arrays go that way.
+  const db = sendsBinaryParameters(drizzle({ client: pool, schema, logger }) as unknown as AgentryDb);
   let batch: { pool: pg.Pool; db: AgentryDb } | null = null;
   const batchDb = (): AgentryDb => {
     if (options.workload === "batch") return db;
     if (!batch) {
       const p = newPool("batch", 4);
-      batch = { pool: p, db: drizzle({ client: p, schema, logger }) as unknown as AgentryDb };
+      batch = {
+        pool: p,
+        db: sendsBinaryParameters(drizzle({ client: p, schema, logger }) as unknown as AgentryDb),
+      };
     }
     return batch.db;
   };
@@ -45,7 +50,7 @@ export async function openNodePostgres(config: DatabaseConfig, options: Database
     {
       driver: "pg",
       db,
-      transaction: (fn) => batchDb().transaction(fn),
+      transaction: (fn) => batchDb().transaction((tx) => fn(sendsBinaryParameters(tx))),
       migrate: () =>
         migrate(batchDb() as never, { migrationsFolder: options.migrationsFolder ?? DEFAULT_MIGRATIONS }),
       close: async () => {

@@ -7,6 +7,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { drizzle } from "drizzle-orm/pglite";
 import { migrate } from "drizzle-orm/pglite/migrator";
 import type { DatabaseConfig } from "../../config.js";
+import { sendsBinaryParameters } from "../bulk.js";
 import {
   type AgentryDb,
   CountingLogger,
@@ -50,13 +51,14 @@ export async function openPglite(config: DatabaseConfig, options: DatabaseOption
     if (config.dataDir) throw new DataDirUnreadableError(config.dataDir, e);
     throw e;
   }
-  const db = drizzle({ client, schema, logger }) as unknown as AgentryDb;
+  // PGlite sends a Uint8Array parameter as binary: bulk inserts' text arrays go that way.
+  const db = sendsBinaryParameters(drizzle({ client, schema, logger }) as unknown as AgentryDb);
   const advisoryLock = inProcessLocks();
   return withCounters(
     {
       driver: "pglite",
       db,
-      transaction: (fn) => db.transaction(fn),
+      transaction: (fn) => db.transaction((tx) => fn(sendsBinaryParameters(tx))),
       migrate: () =>
         migrate(db as never, { migrationsFolder: options.migrationsFolder ?? DEFAULT_MIGRATIONS }),
       advisoryLock,
