@@ -12,8 +12,11 @@
 //   bytes. The target: every allowed one under 2 s and 5 MB.
 import { parseArgs } from "node:util";
 import { execute, parse, validate } from "graphql";
+import { ANONYMOUS_PUBLIC } from "../src/auth/caller.js";
 import { openDatabase } from "../src/catalog/database.js";
+import { EVERY_SOURCE } from "../src/catalog/reads/visibility.js";
 import { readDatabaseConfig } from "../src/config.js";
+import type { GraphQLContext } from "../src/graphql/context.js";
 import { LIMITS } from "../src/graphql/limits.js";
 import { measure, selectOperation } from "../src/graphql/query-budget.js";
 import { schema } from "../src/graphql/schema.js";
@@ -51,8 +54,16 @@ async function agentIds(n: number): Promise<string[]> {
   return ((r.data as { agents: { nodes: { id: string }[] } }).agents.nodes ?? []).map((x) => x.id);
 }
 
-function context() {
-  return { db: database.db, requestId: "bench", graphCache: null, signal: new AbortController().signal };
+/** As the app builds it for a caller who reads every source (typed: a missing field fails here). */
+function context(): GraphQLContext {
+  return {
+    db: database.db,
+    requestId: "bench",
+    graphCache: null,
+    signal: new AbortController().signal,
+    caller: ANONYMOUS_PUBLIC,
+    view: EVERY_SOURCE,
+  };
 }
 
 function costOf(query: string, variables: Record<string, unknown> = {}): number {
@@ -122,6 +133,14 @@ const probes: [string, string][] = [
   [
     "search, rare word",
     `{ agents(first: 100, filter: { text: "kalomi" }, orderBy: RELEVANCE) { totalCount nodes { name } } }`,
+  ],
+  [
+    "name holds a common part, first 10",
+    `{ agents(first: 10, filter: { nameContains: "-engineer-" }) { totalCount nodes { name } } }`,
+  ],
+  [
+    "name holds nothing, first 10",
+    `{ agents(first: 10, filter: { nameContains: "no-such-agent" }) { totalCount nodes { name } } }`,
   ],
   [
     "filter by tool, first 100",

@@ -10,7 +10,7 @@ import { GraphModel } from "./model.js";
 import { createPanels, type Panels } from "./panels.js";
 import { Generations, RecentAgents, SearchAgents } from "./queries.js";
 import { formatState, KINDS, MAX_ROOTS, parseState, TABS, type Tab, type ViewState } from "./state.js";
-import { SuggestIndex, type Suggestion } from "./suggest.js";
+import { namesOnServer, SuggestIndex, type Suggestion } from "./suggest.js";
 
 const POLL_MS = 10_000;
 /** Only when the catalog is bigger than the page's index: each pause asks the server then. */
@@ -22,6 +22,8 @@ const index = new SuggestIndex();
  * 500,000 points a minute (README, limits), so typing back over a word asks nothing again.
  */
 const searches = new Map<string, Promise<Awaited<ReturnType<typeof runSearch>>>>();
+/** The same, for a big catalog's names (namesOnServer): one request per text until a change. */
+const nameSearches = new Map<string, ReturnType<typeof namesOnServer>>();
 const runSearch = (text: string) => run(SearchAgents, { text, first: 10 });
 
 let state: ViewState = parseState(location.search);
@@ -256,15 +258,46 @@ function onSearchInput(): void {
       total,
       found.length ? null : `No agent's name or description matches “${text}”.`,
     );
-  } else if (index.mode === "server" || index.mode === "failed") {
-    searchTimer = setTimeout(() => void fullText(text, "server"), SERVER_DEBOUNCE_MS);
+  } else if (index.mode === "server") {
+    searchTimer = setTimeout(() => void serverNames(text), SERVER_DEBOUNCE_MS);
+  } else if (index.mode === "failed") {
+    searchTimer = setTimeout(() => void fullText(text, "failed"), SERVER_DEBOUNCE_MS);
   } else fill(results, h("div", { class: "muted" }, "Reading the catalog's names…"), fullTextRow(text));
   results.hidden = false;
   searchInput.setAttribute("aria-expanded", "true");
 }
 
-/** The server's full-text search, once: on Enter, on the last row, or as the type-ahead of a big catalog. */
-async function fullText(text: string, why: "asked" | "server"): Promise<void> {
+/** A big catalog's type-ahead: the names that hold the text, from the server, by name. */
+async function serverNames(text: string): Promise<void> {
+  const seq = ++searchSeq;
+  fill(results, h("div", { class: "muted" }, "Searching names…"), fullTextRow(text));
+  results.hidden = false;
+  try {
+    const key = text.slice(0, 200);
+    let pending = nameSearches.get(key);
+    if (!pending) {
+      pending = namesOnServer(key, SHOWN);
+      pending.catch(() => nameSearches.delete(key));
+      nameSearches.set(key, pending);
+    }
+    const { found, total } = await pending;
+    if (seq !== searchSeq) return;
+    showResults(
+      text,
+      found,
+      total,
+      found.length
+        ? `Names that hold “${text}”, from the server: the catalog has ${index.total} agents, too many to index in the page.`
+        : `No agent's name holds “${text}”.`,
+    );
+  } catch (e) {
+    if (seq !== searchSeq) return;
+    fill(results, h("div", { class: "error" }, (e as Error).message), fullTextRow(text));
+  }
+}
+
+/** The server's full-text search, once: on Enter, on the last row, or the type-ahead while names cannot be read. */
+async function fullText(text: string, why: "asked" | "failed"): Promise<void> {
   const seq = ++searchSeq;
   fill(results, h("div", { class: "muted" }, "Searching…"));
   results.hidden = false;
@@ -279,10 +312,8 @@ async function fullText(text: string, why: "asked" | "server"): Promise<void> {
     const data = await pending;
     if (seq !== searchSeq) return;
     const note =
-      why === "server"
-        ? index.mode === "failed"
-          ? "From the server's search: the catalog's names could not be read yet."
-          : `From the server's search: the catalog has ${index.total} agents, too many to index in the page.`
+      why === "failed"
+        ? "From the server's search: the catalog's names could not be read yet."
         : "From the server's full-text search (names, descriptions and bodies).";
     showResults(text, data.agents.nodes, data.agents.totalCount, note, false);
   } catch (e) {
@@ -445,6 +476,7 @@ async function poll(): Promise<void> {
     const key = data.sources.nodes.map((s) => `${s.name}:${s.generation}`).join(",");
     if (generation !== null && key !== generation) {
       searches.clear();
+      nameSearches.clear();
       const before = new Map(generation.split(",").map((p) => [p.slice(0, p.lastIndexOf(":")), p]));
       const now = new Map(data.sources.nodes.map((s) => [s.name, `${s.name}:${s.generation}`]));
       const moved = [...now].filter(([name, p]) => before.get(name) !== p).map(([name]) => name);

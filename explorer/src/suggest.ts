@@ -2,7 +2,8 @@
 // page by name (CatalogAgents), when the page starts and again for each source whose
 // generation moved; each keystroke is then ranked here, with no request. A full-text search
 // (45,000 points and more) is sent only when asked for. Past INDEX_CAP agents the page does
-// not index: suggestions then come from the server's search (main.ts).
+// not index: suggestions then come from the server, names that hold the text (`namesOnServer`,
+// one page of CatalogAgents, about 10,100 points), and the full-text search stays a choice.
 import { run } from "./api.js";
 import type { ExplorerCatalogQuery } from "./gql/graphql.js";
 import { CatalogAgents } from "./queries.js";
@@ -43,6 +44,19 @@ async function readAll(source: string | null, cap: number): Promise<{ agents: Su
     if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor) return { agents, total: page.totalCount };
     after = page.pageInfo.endCursor;
   }
+}
+
+/** Up to `limit` agents whose name holds `text`, by name, and how many there are in all. */
+export async function namesOnServer(
+  text: string,
+  limit: number,
+): Promise<{ found: Suggestion[]; total: number }> {
+  const data: ExplorerCatalogQuery = await run(CatalogAgents, {
+    first: limit,
+    after: null,
+    filter: { nameContains: text },
+  });
+  return { found: data.agents.nodes, total: data.agents.totalCount };
 }
 
 const entry = (agent: Suggestion): Entry => ({

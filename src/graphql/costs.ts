@@ -29,7 +29,8 @@ export const COST = {
    * 100,000 agents whatever `first` is; by UPDATED_AT 374 ms. A full-text filter of words
    * every agent has: 0.8–1.3 s for a page of 1 and 1.9–2.8 s for 100, about 11 ms more per
    * row (a rare word: 17–25 ms, but the text does not tell which it is). So a search costs
-   * its base and 600 a row: at most 90 rows fit in one request.
+   * its base and 600 a row: at most 90 rows fit in one request. A `nameContains` filter scans
+   * the same set and costs as a page: 53–57 ms for a page of 10 (bench:cost, session 9).
    */
   agentsPage: 10_000,
   agentsByUpdate: 10_000,

@@ -96,6 +96,12 @@ const AgentFilterInput = builder.inputType("AgentFilter", {
         'Full-text search, web-search syntax ("a phrase", -excluded, or), weighing the name, then the description, then the body. An agent the text names exactly (its name as declared, kebab-case or not, or its ref `source/name`) always matches and ranks first.',
       validate: z.string().max(200, "at most 200 characters"),
     }),
+    nameContains: t.string({
+      required: false,
+      description:
+        "Agents whose name holds this text, ignoring case: `api-des` matches `api-designer` and `graphql-api-designer`. Blank text filters nothing; at most 200 characters.",
+      validate: z.string().max(200, "at most 200 characters"),
+    }),
   }),
 });
 

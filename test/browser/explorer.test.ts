@@ -596,8 +596,9 @@ describe.runIf(available)("the graph explorer on the largest graph the API retur
     if (explorerStale()) await buildExplorer();
     const [pglite] = await driverCases();
     t = await pglite!.open();
-    // 800 seeded agents with about six links each: a depth-3 graph hits the 500-node budget.
-    await importFiles(t.database, syntheticCatalog({ agents: 800 }), { source: "syn" });
+    // 1,050 seeded agents with about six links each: a depth-3 graph hits the 500-node budget,
+    // and the catalog is past the 1,000 agents the page indexes (its type-ahead asks the server).
+    await importFiles(t.database, syntheticCatalog({ agents: 1_050 }), { source: "syn" });
     app = createApp({ database: t.database, logger: captureLogger() });
     server = await listen(app);
     browser = await launchChromium();
@@ -643,6 +644,66 @@ describe.runIf(available)("the graph explorer on the largest graph the API retur
     expect(
       requests.filter((u) => !u.startsWith(`${server.url}/`) && !u.startsWith(`blob:${server.url}/`)),
     ).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("past 1,000 agents, suggests the names that hold the text, from the server", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const sent: { name: string; variables: Record<string, unknown> }[] = [];
+    const errors: string[] = [];
+    page.on("request", (r) => {
+      if (r.url().startsWith(`${server.url}/graphql`) && r.method() === "POST") {
+        const body = r.postDataJSON() as { query?: string; variables?: Record<string, unknown> } | null;
+        sent.push({
+          name: /query\s+(\w+)/.exec(body?.query ?? "")?.[1] ?? "?",
+          variables: body?.variables ?? {},
+        });
+      }
+    });
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(`${server.url}/explore`);
+    // One page of the catalog says it is too big to index: no second page is read.
+    await expect.poll(() => sent.filter((o) => o.name === "ExplorerCatalog").length).toBe(1);
+
+    // Inside names, in another case: "contains", ignoring case, as the API answers it; a role
+    // many agents share, so that there is more than a page of 10.
+    const text = `-${agentName(12).split("-")[1]!.toUpperCase()}-`;
+    const api = await gql<{ agents: { totalCount: number; nodes: { ref: string }[] } }>(
+      app,
+      `{ agents(first: 10, filter: { nameContains: "${text}" }) { totalCount nodes { ref } } }`,
+    );
+    const expected = api.body.data!.agents;
+    expect(expected.totalCount).toBeGreaterThan(10);
+    expect(expected.nodes).toHaveLength(10);
+    for (const n of expected.nodes) expect(n.ref.toUpperCase()).toContain(text);
+    await page.locator("#search").fill(text);
+    const shown = page.locator("#results [role=option][data-ref]");
+    await expect
+      .poll(async () => shown.evaluateAll((els) => els.map((e) => e.getAttribute("data-ref"))), {
+        timeout: 30_000,
+      })
+      .toEqual(expected.nodes.map((n) => n.ref));
+    expect(await page.locator("#results").innerText()).toContain(`${expected.totalCount - 10} more`);
+    const note = await page.getByTestId("results-note").innerText();
+    expect(note).toContain("Names that hold");
+    expect(note).toContain("1050 agents");
+    // Names only, one page of 10 by name: no full-text search was sent for the typing.
+    const asked = sent.filter((o) => o.name === "ExplorerCatalog" && o.variables.filter);
+    expect(asked.at(-1)!.variables).toMatchObject({ first: 10, filter: { nameContains: text } });
+    expect(sent.filter((o) => o.name === "ExplorerSearch")).toEqual([]);
+    await page.screenshot({ path: `${OUT}/big-catalog-names.png` });
+
+    // No name holds it: said so, and the full-text search is still one choice away.
+    await page.locator("#search").fill("no-such-agent-anywhere");
+    await expect
+      .poll(() => page.getByTestId("results-note").innerText(), { timeout: 30_000 })
+      .toBe("No agent's name holds “no-such-agent-anywhere”.");
+    await page.locator("#results [data-fulltext]").waitFor();
+    await page.keyboard.press("Enter");
+    await expect
+      .poll(() => sent.filter((o) => o.name === "ExplorerSearch").length, { timeout: 30_000 })
+      .toBe(1);
     expect(errors).toEqual([]);
     await page.close();
   });

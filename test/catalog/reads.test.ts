@@ -300,6 +300,15 @@ describe.each(await driverCases())("catalog reads on $driver", ({ open }) => {
       expect(await refs({ tool: "WebFetch" })).toEqual([]);
       expect(await refs({ skill: "ledger-rules" })).toEqual(["core/payments-helper", "core/planner"]);
       expect(await refs({ color: "blue" })).toEqual(["core/reviewer"]);
+      // Names that hold the text, ignoring case; % and _ are letters here, not LIKE's wildcards.
+      expect(await refs({ nameContains: "PLAN" })).toEqual(["core/planner", "community/planner"]);
+      expect(await refs({ nameContains: "-helper" })).toEqual(["core/ops-helper", "core/payments-helper"]);
+      expect(await refs({ nameContains: "er", source: "community" })).toEqual(["community/planner"]);
+      expect(await refs({ nameContains: "%" })).toEqual([]);
+      expect(await refs({ nameContains: "_" })).toEqual([]);
+      expect(await refs({ nameContains: "  " })).toEqual(await refs({}));
+      const named = await all({ filter: { nameContains: "helper" } }, 1);
+      expect(named.pages).toEqual([["core/ops-helper"], ["core/payments-helper"]]);
 
       const page = await listAgents(db.db, EVERY_SOURCE, { filter: { tool: "Read" }, first: 3 });
       expect([page.nodes.length, page.hasNextPage, page.totalCount]).toEqual([3, true, 4]);

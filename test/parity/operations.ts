@@ -56,6 +56,14 @@ export const PARITY_OPERATIONS: ParityOperation[] = [
     query: `{ agents(first: 20, filter: { source: "acme-platform", modelFamily: OPUS }) { totalCount nodes { ref model { family } } } }`,
   },
   {
+    name: "agents by name, ignoring case",
+    query: `{ agents(first: 3, filter: { nameContains: "DES" }) { totalCount nodes { ref } pageInfo { hasNextPage } } }`,
+  },
+  {
+    name: "agents by a name too long",
+    query: `{ agents(first: 3, filter: { nameContains: "${"x".repeat(201)}" }) { totalCount } }`,
+  },
+  {
     name: "agents by tool",
     query: `{ agents(first: 20, filter: { tool: "Read" }, orderBy: UPDATED_AT) { totalCount } }`,
   },

@@ -10,6 +10,8 @@ export type AgentFilter = {
   color?: string | null | undefined;
   /** Agents whose `model` is of this family: `SONNET` matches `sonnet` and `claude-sonnet-4-5`. An agent without a `model` key matches none. */
   modelFamily?: AgentryModelFamily | null | undefined;
+  /** Agents whose name holds this text, ignoring case: `api-des` matches `api-designer` and `graphql-api-designer`. Blank text filters nothing; at most 200 characters. */
+  nameContains?: string | null | undefined;
   /** A plugin namespace, e.g. `delivery`; the empty string for agents outside plugins. */
   namespace?: string | null | undefined;
   /** Agents that name this skill (in the frontmatter or the body), whether the source has it or not, e.g. `release-checklist`. */

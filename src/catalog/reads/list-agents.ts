@@ -29,6 +29,12 @@ export interface AgentFilter {
    * exact-name.ts) match too and rank first under RELEVANCE. Blank text filters nothing.
    */
   text?: string;
+  /**
+   * Agents whose name holds this text, ignoring case (`lower` on both sides, as Postgres folds
+   * it): the type-ahead of a catalog too big to index in a page (the explorer's, past 1,000
+   * agents). Blank text filters nothing.
+   */
+  nameContains?: string;
 }
 
 export interface ListAgentsArgs {
@@ -74,6 +80,9 @@ export async function listAgents(db: Executor, view: SourceView, args: ListAgent
   if (filter.namespace !== undefined) where.push(sql`a.namespace = ${filter.namespace}`);
   if (filter.modelFamily !== undefined) where.push(sql`a.model_family = ${filter.modelFamily}`);
   if (filter.color !== undefined) where.push(sql`a.color = ${filter.color}`);
+  // strpos, not like: the text's own % and _ are letters here, with nothing to escape.
+  if (filter.nameContains?.trim())
+    where.push(sql`strpos(lower(a.name), lower(${filter.nameContains.trim()})) > 0`);
   if (filter.tool !== undefined)
     where.push(sql`exists (select 1 from agent_tools x join tools tl on tl.id = x.tool_id
                             where x.agent_id = a.id and tl.name = ${filter.tool})`);
