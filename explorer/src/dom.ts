@@ -1,5 +1,5 @@
 // A few lines of DOM building instead of a framework: h("p", { class: "x" }, "text", child).
-type Child = Node | string | number | null | undefined | false;
+export type Child = Node | string | number | null | undefined | false;
 type Attrs = Record<string, string | number | boolean | null | undefined | EventListener>;
 
 export function h<K extends keyof HTMLElementTagNameMap>(

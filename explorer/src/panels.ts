@@ -2,7 +2,7 @@
 // two variants side by side, and the catalog's problems, each pointing at its file and line
 // (shown from Agent.markdown around that line: there is no file viewer).
 import { run } from "./api.js";
-import { fill, h } from "./dom.js";
+import { type Child, fill, h } from "./dom.js";
 import type {
   CollaborationKind,
   ExplorerAgentQuery,
@@ -672,45 +672,30 @@ export function createPanels(root: HTMLElement, deps: PanelDeps): Panels {
     } else {
       const page = u.value.unresolvedReferences;
       sections.push(
-        h(
-          "section",
-          null,
-          h("h3", { "data-testid": "unresolved-count" }, `Unresolved references (${page.totalCount})`),
-          page.nodes.length
-            ? h(
-                "ul",
-                { class: "problems" },
-                page.nodes.map((p) =>
-                  h(
-                    "li",
-                    null,
-                    h(
-                      "div",
-                      null,
-                      h("span", { class: "chip problem" }, p.kind.toLowerCase()),
-                      " ",
-                      h("strong", null, p.name),
-                      " in ",
-                      h("a", { href: "#", onclick: select(p.agent.ref) }, p.agent.ref),
-                    ),
-                    h(
-                      "button",
-                      {
-                        type: "button",
-                        class: "evidence",
-                        onclick: () => dialog.open(p.agent.ref, p.agent.path, p.evidence?.line ?? 1),
-                      },
-                      h("code", { class: "where" }, `${p.agent.path}:${p.evidence?.line ?? "frontmatter"}`),
-                      p.evidence ? h("code", { class: "text" }, p.evidence.text.trim()) : null,
-                    ),
-                    p.candidates.length ? h("small", null, `could be: ${p.candidates.join(", ")}`) : null,
-                  ),
-                ),
-              )
-            : h("p", { class: "muted" }, "None: every reference resolves."),
-          page.pageInfo.hasNextPage
-            ? h("p", { class: "muted" }, `Showing the first ${page.nodes.length}.`)
-            : null,
+        problemList(
+          "Unresolved references",
+          "unresolved-count",
+          page,
+          "None: every reference resolves.",
+          (p) => [
+            problemHead(
+              p.kind,
+              p.name,
+              " in ",
+              h("a", { href: "#", onclick: select(p.agent.ref) }, p.agent.ref),
+            ),
+            h(
+              "button",
+              {
+                type: "button",
+                class: "evidence",
+                onclick: () => dialog.open(p.agent.ref, p.agent.path, p.evidence?.line ?? 1),
+              },
+              h("code", { class: "where" }, `${p.agent.path}:${p.evidence?.line ?? "frontmatter"}`),
+              p.evidence ? h("code", { class: "text" }, p.evidence.text.trim()) : null,
+            ),
+            p.candidates.length ? h("small", null, `could be: ${p.candidates.join(", ")}`) : null,
+          ],
         ),
       );
     }
@@ -720,55 +705,37 @@ export function createPanels(root: HTMLElement, deps: PanelDeps): Panels {
     } else {
       const page = c.value.nameConflicts;
       sections.push(
-        h(
-          "section",
-          null,
-          h("h3", { "data-testid": "conflict-count" }, `Name conflicts (${page.totalCount})`),
-          page.nodes.length
-            ? h(
-                "ul",
-                { class: "problems" },
-                page.nodes.map((n) =>
-                  h(
-                    "li",
-                    null,
-                    h(
-                      "div",
-                      null,
-                      h("span", { class: "chip problem" }, n.kind.toLowerCase()),
-                      " ",
-                      h("strong", null, n.name),
-                      ` in ${n.source.name}`,
-                      n.namespace ? ` (plugin ${n.namespace})` : "",
-                      ": answered by ",
-                      h("code", null, n.answeredBy),
-                    ),
-                    h(
-                      "ul",
-                      null,
-                      n.paths.map((p) =>
-                        h(
-                          "li",
-                          null,
-                          n.kind === "AGENT" && n.agents[0]
-                            ? h(
-                                "button",
-                                {
-                                  type: "button",
-                                  class: "evidence",
-                                  onclick: () => dialog.openConflict(n.agents[0]!.ref, p),
-                                },
-                                h("code", { class: "where" }, `${p}:${"name"}`),
-                              )
-                            : h("code", null, p),
-                        ),
-                      ),
-                    ),
-                  ),
-                ),
-              )
-            : h("p", { class: "muted" }, "None: every name is declared once."),
-        ),
+        problemList("Name conflicts", "conflict-count", page, "None: every name is declared once.", (n) => [
+          problemHead(
+            n.kind,
+            n.name,
+            ` in ${n.source.name}`,
+            n.namespace ? ` (plugin ${n.namespace})` : "",
+            ": answered by ",
+            h("code", null, n.answeredBy),
+          ),
+          h(
+            "ul",
+            null,
+            n.paths.map((p) =>
+              h(
+                "li",
+                null,
+                n.kind === "AGENT" && n.agents[0]
+                  ? h(
+                      "button",
+                      {
+                        type: "button",
+                        class: "evidence",
+                        onclick: () => dialog.openConflict(n.agents[0]!.ref, p),
+                      },
+                      h("code", { class: "where" }, `${p}:${"name"}`),
+                    )
+                  : h("code", null, p),
+              ),
+            ),
+          ),
+        ]),
       );
     }
     fill(root, h("h2", null, "Problems"), ...sections);
@@ -992,6 +959,44 @@ export function createPanels(root: HTMLElement, deps: PanelDeps): Panels {
       });
     },
   };
+}
+
+/**
+ * One list of the Problems tab: its heading with the count, an item per node (its children
+ * from `item`), or why there is none, and a line when the page is not all of them.
+ */
+function problemList<T>(
+  title: string,
+  testId: string,
+  page: { totalCount: number; nodes: readonly T[]; pageInfo?: { hasNextPage: boolean } },
+  none: string,
+  item: (node: T) => Child[],
+): HTMLElement {
+  return h(
+    "section",
+    null,
+    h("h3", { "data-testid": testId }, `${title} (${page.totalCount})`),
+    page.nodes.length
+      ? h(
+          "ul",
+          { class: "problems" },
+          page.nodes.map((n) => h("li", null, ...item(n))),
+        )
+      : h("p", { class: "muted" }, none),
+    page.pageInfo?.hasNextPage ? h("p", { class: "muted" }, `Showing the first ${page.nodes.length}.`) : null,
+  );
+}
+
+/** A problem's first line: its kind as a chip, its name, and what follows. */
+function problemHead(kind: string, name: string, ...rest: Child[]): HTMLElement {
+  return h(
+    "div",
+    null,
+    h("span", { class: "chip problem" }, kind.toLowerCase()),
+    " ",
+    h("strong", null, name),
+    ...rest,
+  );
 }
 
 function diffLines(d: Extract<AgentData["diff"], { __typename: "AgentRevisionDiff" }>): string[] {

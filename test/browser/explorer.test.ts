@@ -254,6 +254,18 @@ describe.runIf(available)("the graph explorer in a browser", () => {
     await expect
       .poll(() => page.getByTestId("unresolved-count").innerText(), { timeout: 20_000 })
       .toContain(`(${count})`);
+    // One item per reference of the page, and the name conflicts' count as the API says it.
+    const listed = unresolved.body.data!.unresolvedReferences.nodes.length;
+    expect(await page.locator("section:has([data-testid=unresolved-count]) > ul.problems > li").count()).toBe(
+      listed,
+    );
+    const conflicts = await gql<{ nameConflicts: { totalCount: number } }>(
+      app,
+      "{ nameConflicts(first: 50) { totalCount } }",
+    );
+    expect(await page.getByTestId("conflict-count").textContent()).toBe(
+      `Name conflicts (${conflicts.body.data!.nameConflicts.totalCount})`,
+    );
     const first = unresolved.body.data!.unresolvedReferences.nodes.find((n: any) => n.evidence);
     await page.locator(".problems .evidence").first().click();
     const dialog = page.locator("dialog.source-dialog");
