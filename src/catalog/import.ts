@@ -21,6 +21,8 @@ import type { AgentryTx, Database, Executor } from "./database.js";
 import { sha256 } from "./hash.js";
 import { withImportLock } from "./import-lock.js";
 import { namespaceOf, stemOf } from "./paths.js";
+import { nameConflictGroups } from "./reads/conflicts.js";
+import { EVERY_SOURCE } from "./reads/visibility.js";
 import { matchAgentName, resolveReferences } from "./resolve.js";
 import { retryTransient } from "./retry.js";
 import * as t from "./schema.js";
@@ -211,7 +213,7 @@ async function parseSoon(batch: readonly Prepared[], changed: (p: Prepared) => b
 
 interface StoredState {
   hashes: Map<string, string>;
-  /** Whether two live entities of the source declare one name (./import.ts storedConflicts). */
+  /** Whether two live entities of the source declare one name (then `conflictsIn` reads them). */
   conflicted: boolean;
   generation: number;
   sourceId: number;
@@ -219,32 +221,15 @@ interface StoredState {
 }
 
 /**
- * The CTE `clash`: the live entities of the source in CTE `src` whose name (under its kind's
- * rule, ../definitions/conflicts.ts) another live entity of the source also declares, with
- * their file's path.
- */
-const CLASHES = sql`
-  named as (
-    select 'agent' as kind, '' as ns, e.name, e.file_id from src join agents e on e.source_id = src.id and e.deleted_at is null
-    union all
-    select 'skill', '', e.name, e.file_id from src join skills e on e.source_id = src.id and e.deleted_at is null
-    union all
-    select 'command', e.namespace, e.name, e.file_id from src join commands e on e.source_id = src.id and e.deleted_at is null),
-  clash as (
-    select f.path, f.kind, f.namespace, n.name
-      from (select kind, ns, name from named group by kind, ns, name having count(*) > 1) g
-      join named n on n.kind = g.kind and n.ns = g.ns and n.name = g.name
-      join files f on f.id = n.file_id)`;
-
-/**
  * The source's live files and their hashes, in one statement: a row per live file, and one row
  * without a path for the source (its generation, id, whether vectors are stale and whether any
  * name is declared twice; nulls when there is no such source).
  *
- * Measured on the corpus's unchanged re-import (`npm run bench:import`, a median of 30): three
- * correlated lookups per file made it 2.5x slower (36 ms instead of 12 on PostgreSQL); every name, as a row each or as arrays, cost
- * 2-5 ms more, as did computing the conflict groups here (their CTEs take PGlite 2.7 ms just
- * to plan). The duplicate count costs about 0.3 ms; the groups are read only when it says so.
+ * Measured on the corpus's unchanged re-import (`npm run bench:import`, a median of 31): three
+ * correlated lookups per file made it 2.5x slower (36 ms instead of 12 on PostgreSQL); every
+ * name, as a row each or as arrays, cost 2-5 ms more on PGlite, as did computing the conflict
+ * groups here (their CTEs take PGlite 2.7 ms just to plan). The duplicate count costs about
+ * 0.3 ms; the groups are read only when it says so.
  */
 async function storedState(db: Executor, source: string): Promise<StoredState> {
   const rows = rowsOf<{
@@ -285,23 +270,27 @@ async function storedState(db: Executor, source: string): Promise<StoredState> {
   };
 }
 
-/** The source's name conflicts as the catalog holds them now (after an import's writes). */
-async function storedConflicts(db: Executor, sourceId: number): Promise<NamedFile[]> {
-  if (sourceId === 0) return [];
-  return rowsOf<NamedFile>(
-    await db.execute(sql`
-      with src as materialized (select id from sources where id = ${sourceId}), ${CLASHES}
-      select path, kind, namespace, name from clash`),
-  );
-}
-
 /**
- * The report's conflicts: every group of the source's name conflicts (as the catalog holds them
- * after the import: a file that failed to read keeps its stored version, and so its name) that
- * has a file of this import, each file with its diagnostics, in path order ("C" collation, as
- * the catalog answers names).
+ * The report's conflicts: every group of the source's name conflicts as the catalog holds them
+ * now (after an import's writes: a file that failed to read keeps its stored version, and so
+ * its name) that has a file of this import, each file with its diagnostics, in path order ("C"
+ * collation, as the catalog answers names). The groups are the `nameConflicts` query's
+ * (./reads/conflicts.ts), one statement a page of 100.
  */
-function conflictsOf(conflicting: readonly NamedFile[], entries: readonly Prepared[]): FailedFile[] {
+async function conflictsIn(
+  db: Executor,
+  source: string,
+  entries: readonly Prepared[],
+): Promise<FailedFile[]> {
+  const conflicting: NamedFile[] = [];
+  let after: string | null = null;
+  do {
+    const page = await nameConflictGroups(db, EVERY_SOURCE, { source, first: 100, after });
+    for (const g of page.nodes)
+      for (const path of g.paths)
+        conflicting.push({ path, kind: g.kind, namespace: g.namespace, name: g.name });
+    after = page.hasNextPage ? page.endCursor : null;
+  } while (after);
   if (conflicting.length === 0) return [];
   const diagnostics = nameConflicts(conflicting);
   const mine = new Set(entries.map((p) => p.path));
@@ -355,9 +344,7 @@ export async function importFiles(
       );
       if (change?.changed) report.generation = change.generation;
     }
-    report.conflicts = known.conflicted
-      ? conflictsOf(await storedConflicts(database.db, known.sourceId), entries)
-      : [];
+    report.conflicts = known.conflicted ? await conflictsIn(database.db, options.source, entries) : [];
     // Vectors an earlier import left missing (stopped between a batch and its vectors, or a
     // restored table) were repaired only by an import that changed something; the hashes'
     // statement says whether any are, and the catch-up runs under the import lock as in any
@@ -429,7 +416,7 @@ export async function importFiles(
       options.onProgress?.(done, files.length);
     }
     await indexer.finish(sourceId);
-    report.conflicts = conflictsOf(await storedConflicts(database.db, sourceId), entries);
+    report.conflicts = await conflictsIn(database.db, options.source, entries);
     return report;
   });
 }
@@ -480,9 +467,7 @@ export async function importInTransaction(
   if (!options.prune && named.length === 0 && !entries.some(changed)) {
     report.unchanged.push(...entries.map((p) => p.path));
     report.generation = known.generation;
-    report.conflicts = known.conflicted
-      ? conflictsOf(await storedConflicts(tx, known.sourceId), entries)
-      : [];
+    report.conflicts = known.conflicted ? await conflictsIn(tx, options.source, entries) : [];
     return report;
   }
   const removal = options.prune
@@ -493,7 +478,7 @@ export async function importInTransaction(
   const written = await writeBatch(tx, options.source, entries, report, removal);
   await indexAgents(tx, written.agentIds);
   if (known.staleVectors) await indexStaleAgents(tx, written.sourceId);
-  report.conflicts = conflictsOf(await storedConflicts(tx, written.sourceId), entries);
+  report.conflicts = await conflictsIn(tx, options.source, entries);
   return report;
 }
 
