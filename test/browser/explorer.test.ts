@@ -167,6 +167,11 @@ describe.runIf(available)("the graph explorer in a browser", () => {
     expect(fullTextSearches()).toBe(0);
 
     // Full text on demand: the last row (↑ from the first wraps to it), then Enter: one search.
+    // Once the opened graph is drawn: its arrival closes the list (under CI load it once came
+    // after the typing below and hid the suggestions it waited for).
+    await expect
+      .poll(() => page.locator("#status").getAttribute("data-state"), { timeout: 30_000 })
+      .toBe("ready");
     await page.keyboard.press("/");
     await page.keyboard.type("api-designer");
     await option.waitFor({ timeout: 20_000 });
